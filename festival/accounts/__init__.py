@@ -1,0 +1,1 @@
+"""Accounts: users, roles, locality scopes, log in and out."""

@@ -1,0 +1,1 @@
+"""The JSON API (/api/v1). Read-only for now: localities and organizations."""

@@ -1,0 +1,86 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from festival import extensions as ext
+from festival.config import check_secret_key, load_config
+from festival.core import db as _sqlite_rules  # noqa: F401  (registers the SQLite connect rules)
+from festival.core.i18n import register_filters, select_locale
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    app = Flask(
+        "festival",
+        root_path=str(ROOT / "festival"),
+        instance_path=os.environ.get("FESTIVAL_INSTANCE_PATH") or str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.update(load_config(app.instance_path))
+    app.json.ensure_ascii = False  # Vietnamese as it is, not \u escapes
+    if overrides:
+        app.config.update(overrides)
+    check_secret_key(app.config, app.debug)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    if app.config["PROXY_COUNT"]:
+        n = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_cli(app)
+    register_filters(app)
+
+    from festival.core.web import register_web
+
+    register_web(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from festival import models  # noqa: F401  (every model, for Alembic)
+
+    ext.db.init_app(app)
+    ext.migrate.init_app(app, ext.db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
+    ext.csrf.init_app(app)
+    ext.babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=str(ROOT / "festival" / "translations"),
+    )
+    ext.limiter.init_app(app)
+
+    from festival.accounts.auth import init_login
+
+    init_login(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from festival.accounts.views import bp as accounts_bp
+    from festival.api.views import bp as api_bp
+    from festival.dashboard.views import bp as dashboard_bp
+    from festival.editions.views import bp as editions_bp
+    from festival.localities.views import bp as localities_bp
+    from festival.public.views import bp as public_bp
+
+    for bp in (public_bp, accounts_bp, localities_bp, dashboard_bp, editions_bp, api_bp):
+        app.register_blueprint(bp)
+
+
+def _register_cli(app: Flask) -> None:
+    from festival.accounts.cli import users_cli
+    from festival.demo.cli import festival_cli
+    from festival.localities.cli import localities_cli
+
+    app.cli.add_command(localities_cli)
+    app.cli.add_command(users_cli)
+    app.cli.add_command(festival_cli)

@@ -1,0 +1,1 @@
+"""Shared building blocks: text folding, time zones, errors, pagination, database helpers."""

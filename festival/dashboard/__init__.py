@@ -1,0 +1,1 @@
+"""The organizer dashboard: the festivals in the user's locality scope."""

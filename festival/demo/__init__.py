@@ -1,0 +1,1 @@
+"""The demo: real administrative units, two editions with festivals, and accounts to try them with."""

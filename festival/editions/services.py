@@ -1,0 +1,261 @@
+"""Edition and locality-festival rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, time, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
+
+from festival.accounts.auth import scope_clause
+from festival.accounts.models import User
+from festival.core.errors import DomainError, NotFound
+from festival.core.pagination import Page, paginate
+from festival.core.text import nfc, prefix_upper_bound, search_key
+from festival.core.time import local_day_bounds, local_to_utc, to_local, today_local
+from festival.editions.models import Edition, EditionStatus, FestivalStatus, LocalityFestival
+from festival.extensions import db
+from festival.localities.models import Locality
+from festival.localities.services import subtree_clause
+from festival.organizations.models import Organization, Venue
+
+FIRST_YEAR = 2005  # Decision 521/QĐ-TTg
+LAST_YEAR = 2100
+MAIN_DAY = (8, 19)
+
+
+def default_main_day(year: int) -> date:
+    return date(year, *MAIN_DAY)
+
+
+@dataclass
+class EditionData:
+    year: int
+    season_start: date
+    season_end: date
+    main_day: date | None = None
+    theme: str = ""
+    status: str = EditionStatus.DRAFT.value
+
+
+def _check_edition(data: EditionData, edition: Edition | None) -> None:
+    if not FIRST_YEAR <= data.year <= LAST_YEAR:
+        raise DomainError(
+            _l("The year must be between %(a)s and %(b)s.", a=FIRST_YEAR, b=LAST_YEAR),
+            "year_out_of_range",
+            field="year",
+        )
+    clash = db.session.scalar(select(Edition.id).where(Edition.year == data.year))
+    if clash is not None and (edition is None or clash != edition.id):
+        raise DomainError(_l("The %(year)s edition already exists.", year=data.year), "edition_exists", field="year")
+    for name in ("season_start", "season_end", "main_day"):
+        day = getattr(data, name)
+        if day.year != data.year:
+            raise DomainError(_l("This date must fall in %(year)s.", year=data.year), "date_outside_year", field=name)
+    if data.season_start > data.season_end:
+        raise DomainError(_l("The season must end on or after the day it starts."), "season_order", field="season_end")
+    if not data.season_start <= data.main_day <= data.season_end:
+        raise DomainError(_l("The main day must fall inside the season."), "main_day_outside_season", field="main_day")
+    try:
+        EditionStatus(data.status)
+    except ValueError:
+        raise DomainError(_l("Unknown status."), "status_unknown", field="status") from None
+
+
+def save_edition(data: EditionData, edition: Edition | None = None) -> Edition:
+    """Create (edition=None) or change an edition."""
+    data.theme = nfc(data.theme)
+    data.main_day = data.main_day or default_main_day(data.year)
+    _check_edition(data, edition)
+    if edition is None:
+        edition = Edition()
+        db.session.add(edition)
+    edition.year = data.year
+    edition.theme = data.theme
+    edition.season_start = data.season_start
+    edition.season_end = data.season_end
+    edition.main_day = data.main_day
+    edition.status = data.status
+    db.session.commit()
+    return edition
+
+
+def get_edition(year: int) -> Edition:
+    edition = db.session.scalar(select(Edition).where(Edition.year == year))
+    if edition is None:
+        raise NotFound(_l("There is no %(year)s edition.", year=year), "edition_not_found")
+    return edition
+
+
+def list_editions() -> list[Edition]:
+    return list(db.session.scalars(select(Edition).order_by(Edition.year.desc())))
+
+
+def current_edition(include_drafts: bool = False) -> Edition | None:
+    """The published edition whose season has not ended yet, else the latest published one."""
+    statuses = [EditionStatus.PUBLISHED.value]
+    if include_drafts:
+        statuses.append(EditionStatus.DRAFT.value)
+    upcoming = db.session.scalar(
+        select(Edition)
+        .where(Edition.status.in_(statuses), Edition.season_end >= today_local())
+        .order_by(Edition.year)
+        .limit(1)
+    )
+    if upcoming is not None:
+        return upcoming
+    return db.session.scalar(
+        select(Edition)
+        .where(Edition.status.in_([*statuses, EditionStatus.ARCHIVED.value]))
+        .order_by(Edition.year.desc())
+        .limit(1)
+    )
+
+
+@dataclass
+class FestivalData:
+    locality: Locality
+    day: date
+    start: time
+    end: time
+    venue: Venue | None = None
+    hosts: list[Organization] = field(default_factory=list)
+    is_model_site: bool = False
+    model_site_level: str | None = None
+    is_practice: bool = False
+    status: str = FestivalStatus.PLANNED.value
+    notes: str = ""
+
+
+def _check_festival(edition: Edition, data: FestivalData, festival: LocalityFestival | None) -> None:
+    if not data.is_practice and not edition.season_start <= data.day <= edition.season_end:
+        raise DomainError(
+            _l("The festival day must fall inside the season of the edition."),
+            "day_outside_season",
+            field="day",
+        )
+    if data.end <= data.start:
+        raise DomainError(_l("The festival must end after it starts."), "time_order", field="end")
+    if data.is_model_site and data.model_site_level not in ("nation", "province"):
+        raise DomainError(
+            _l("Say which level chose this model site."),
+            "model_site_level_required",
+            field="model_site_level",
+        )
+    if not data.is_model_site:
+        data.model_site_level = None
+    clash = db.session.scalar(
+        select(LocalityFestival.id).where(
+            LocalityFestival.edition_id == edition.id, LocalityFestival.locality_id == data.locality.id
+        )
+    )
+    if clash is not None and (festival is None or clash != festival.id):
+        raise DomainError(
+            _l("This locality already has a festival day in this edition."),
+            "festival_exists",
+            field="locality",
+        )
+    if data.venue is not None and not data.venue.locality.path.startswith(data.locality.path):
+        raise DomainError(
+            _l("The venue must lie in the locality or below it."), "venue_outside_locality", field="venue"
+        )
+    for host in data.hosts:
+        host_path = host.locality.path
+        if not (host_path.startswith(data.locality.path) or data.locality.path.startswith(host_path)):
+            raise DomainError(
+                _l("%(name)s is not an organization of this locality or above it.", name=host.name),
+                "host_outside_locality",
+                field="hosts",
+            )
+
+
+def save_festival(edition: Edition, data: FestivalData, festival: LocalityFestival | None = None) -> LocalityFestival:
+    _check_festival(edition, data, festival)
+    if festival is None:
+        festival = LocalityFestival(edition=edition)
+        db.session.add(festival)
+    festival.locality = data.locality
+    festival.starts_at = local_to_utc(data.day, data.start)
+    festival.ends_at = local_to_utc(data.day, data.end)
+    festival.venue = data.venue
+    festival.hosts = list(data.hosts)
+    festival.is_model_site = data.is_model_site
+    festival.model_site_level = data.model_site_level
+    festival.is_practice = data.is_practice
+    festival.status = data.status
+    festival.notes = nfc(data.notes)
+    db.session.commit()
+    return festival
+
+
+def _festival_query(edition: Edition):
+    return (
+        select(LocalityFestival)
+        .join(LocalityFestival.locality)
+        .where(LocalityFestival.edition_id == edition.id)
+        .options(
+            selectinload(LocalityFestival.locality).selectinload(Locality.parent),
+            selectinload(LocalityFestival.venue),
+            selectinload(LocalityFestival.hosts),
+        )
+        .order_by(LocalityFestival.starts_at, Locality.sort_key)
+    )
+
+
+def festivals_in_scope(user: User, edition: Edition, query: str = "", page: int = 1) -> Page:
+    """The festivals of an edition in the user's subtree, optionally only those of localities matching `query`."""
+    stmt = _festival_query(edition).where(scope_clause(user, Locality.path))
+    key = search_key(query)
+    if key:
+        high = prefix_upper_bound(key)
+        stmt = stmt.where(
+            or_(
+                (Locality.search_name >= key) & (Locality.search_name < high),
+                (Locality.search_full >= key) & (Locality.search_full < high),
+                (Locality.code >= key) & (Locality.code < high),
+            )
+        )
+    return paginate(stmt, page)
+
+
+def public_festivals(edition: Edition, page: int = 1, within: Locality | None = None) -> Page:
+    stmt = _festival_query(edition).where(LocalityFestival.status != FestivalStatus.CANCELLED.value)
+    if within is not None:
+        stmt = stmt.where(subtree_clause(Locality.path, within.path))
+    return paginate(stmt, page)
+
+
+def festivals_per_day(edition: Edition, user: User | None = None) -> list[tuple[date, int]]:
+    """How many festival days fall on each local day of the season (for the dashboard's chart)."""
+    start, end = edition.season_start, edition.season_end
+    low, high = local_day_bounds(start)[0], local_day_bounds(end)[1]
+    stmt = (
+        select(LocalityFestival.starts_at)
+        .join(LocalityFestival.locality)
+        .where(
+            LocalityFestival.edition_id == edition.id,
+            LocalityFestival.starts_at >= low,
+            LocalityFestival.starts_at < high,
+            LocalityFestival.status != FestivalStatus.CANCELLED.value,
+        )
+    )
+    if user is not None:
+        stmt = stmt.where(scope_clause(user, Locality.path))
+    counts: dict[date, int] = {}
+    for (moment,) in db.session.execute(stmt):
+        day = to_local(moment).date()
+        counts[day] = counts.get(day, 0) + 1
+    days = (end - start).days + 1
+    return [(start + timedelta(days=i), counts.get(start + timedelta(days=i), 0)) for i in range(days)]
+
+
+def edition_stats(edition: Edition) -> dict:
+    row = db.session.execute(
+        select(
+            func.count(LocalityFestival.id),
+            func.count(LocalityFestival.id).filter(LocalityFestival.is_model_site.is_(True)),
+        ).where(LocalityFestival.edition_id == edition.id)
+    ).one()
+    return {"festivals": row[0], "model_sites": row[1]}

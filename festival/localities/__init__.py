@@ -1,0 +1,1 @@
+"""Administrative units: the locality tree, its import and its search."""

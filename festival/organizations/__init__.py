@@ -1,0 +1,1 @@
+"""Organizations taking part in festivals, and the venues festivals are held at."""

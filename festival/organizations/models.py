@@ -1,0 +1,96 @@
+"""Organizations (police, Fatherland Front, schools, ...) and venues, each attached to a locality."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import CheckConstraint, Float, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from festival.core.time import utcnow
+from festival.core.types import UTCDateTime, binary_string
+from festival.extensions import db
+from festival.localities.models import Locality
+
+
+class OrganizationKind(StrEnum):
+    POLICE = "police"
+    FATHERLAND_FRONT = "fatherland_front"
+    MASS_ORGANIZATION = "mass_organization"
+    SCHOOL = "school"
+    ENTERPRISE = "enterprise"
+    AGENCY = "agency"
+    RESIDENTIAL_BOARD = "residential_board"
+    OTHER = "other"
+
+    @property
+    def label(self):
+        return KIND_LABELS[self]
+
+
+KIND_LABELS = {
+    OrganizationKind.POLICE: _l("Police"),
+    OrganizationKind.FATHERLAND_FRONT: _l("Fatherland Front"),
+    OrganizationKind.MASS_ORGANIZATION: _l("Mass organization"),
+    OrganizationKind.SCHOOL: _l("School"),
+    OrganizationKind.ENTERPRISE: _l("Enterprise"),
+    OrganizationKind.AGENCY: _l("Agency"),
+    OrganizationKind.RESIDENTIAL_BOARD: _l("Residential area board"),
+    OrganizationKind.OTHER: _l("Other"),
+}
+
+
+class Organization(db.Model):
+    __tablename__ = "organizations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    locality_id: Mapped[int] = mapped_column(ForeignKey("localities.id", ondelete="RESTRICT"), index=True)
+    name: Mapped[str] = mapped_column(String(255))
+    # Folded, space-free name (core.text.search_key), for accent-insensitive search.
+    search_name: Mapped[str] = mapped_column(binary_string(255), default="")
+    kind: Mapped[str] = mapped_column(String(30))
+    contact_name: Mapped[str] = mapped_column(String(200), default="")
+    phone: Mapped[str] = mapped_column(String(30), default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    locality: Mapped[Locality] = relationship()
+
+    __table_args__ = (UniqueConstraint("locality_id", "name"),)
+
+    @property
+    def kind_enum(self) -> OrganizationKind:
+        return OrganizationKind(self.kind)
+
+    def __repr__(self) -> str:
+        return f"<Organization {self.id} {self.name}>"
+
+
+class Venue(db.Model):
+    __tablename__ = "venues"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    locality_id: Mapped[int] = mapped_column(ForeignKey("localities.id", ondelete="RESTRICT"), index=True)
+    name: Mapped[str] = mapped_column(String(255))
+    address: Mapped[str] = mapped_column(String(500), default="")
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    capacity: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    locality: Mapped[Locality] = relationship()
+
+    __table_args__ = (
+        UniqueConstraint("locality_id", "name"),
+        CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity_positive"),
+        CheckConstraint("latitude IS NULL OR (latitude >= -90 AND latitude <= 90)", name="latitude_range"),
+        CheckConstraint("longitude IS NULL OR (longitude >= -180 AND longitude <= 180)", name="longitude_range"),
+        CheckConstraint("(latitude IS NULL) = (longitude IS NULL)", name="coordinates_pair"),
+    )
+
+    def __repr__(self) -> str:
+        return f"<Venue {self.id} {self.name}>"

@@ -1,0 +1,1 @@
+"""Public pages: the current edition's home page, the language switch, the health check."""

@@ -1,0 +1,100 @@
+"""Factories for tests: a small real locality tree, editions, festivals, organizations, venues and users.
+
+They go through the services, so that every record obeys the same rules as in the app.
+"""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date, time
+
+from festival.accounts import services as accounts
+from festival.accounts.models import Role, User
+from festival.editions import services as editions
+from festival.editions.models import Edition, LocalityFestival
+from festival.localities.importer import import_bytes
+from festival.localities.models import Locality
+from festival.localities.services import get_by_code
+from festival.organizations import services as orgs
+from festival.organizations.models import Organization, Venue
+
+TREE_CSV = """code,parent_code,level,unit_type,name,full_name,name_en,full_name_en
+01,,province,Thành phố,Hà Nội,Thành phố Hà Nội,Hanoi,Hanoi City
+38,,province,Tỉnh,Thanh Hoá,Tỉnh Thanh Hoá,Thanh Hoa,Thanh Hoa Province
+66,,province,Tỉnh,Đắk Lắk,Tỉnh Đắk Lắk,Dak Lak,Dak Lak Province
+00004,01,commune,Phường,Ba Đình,Phường Ba Đình,Ba Dinh,Ba Dinh Ward
+00070,01,commune,Phường,Hoàn Kiếm,Phường Hoàn Kiếm,Hoan Kiem,Hoan Kiem Ward
+00376,01,commune,Xã,Sóc Sơn,Xã Sóc Sơn,Soc Son,Soc Son Commune
+14758,38,commune,Phường,Hàm Rồng,Phường Hàm Rồng,Ham Rong,Ham Rong Ward
+22015,66,commune,Phường,Tuy Hoà,Phường Tuy Hoà,Tuy Hoa,Tuy Hoa Ward
+00376001,00376,residential_area,Thôn,Đông,Thôn Đông,Dong,Dong Hamlet
+00376002,00376,residential_area,Thôn,Tây,Thôn Tây,Tay,Tay Hamlet
+"""
+
+
+class Factory:
+    PASSWORD = "mat-khau-thu-nghiem"
+
+    def __init__(self, app):
+        self.app = app
+        self._seq = itertools.count(1)
+
+    def tree(self) -> dict[str, Locality]:
+        """Three provinces, five communes and two hamlets of the real list, keyed by code."""
+        import_bytes(TREE_CSV.encode("utf-8"))
+        codes = [line.split(",")[0] for line in TREE_CSV.splitlines()[1:]]
+        return {code: get_by_code(code) for code in ["VN", *codes]}
+
+    def edition(self, year: int = 2027, status: str = "published", **kw) -> Edition:
+        data = editions.EditionData(
+            year=year,
+            season_start=kw.pop("season_start", date(year, 7, 1)),
+            season_end=kw.pop("season_end", date(year, 8, 19)),
+            status=status,
+            theme=kw.pop("theme", f"Chủ đề {year}"),
+            **kw,
+        )
+        return editions.save_edition(data)
+
+    def organization(self, locality: Locality, name: str | None = None, kind: str = "police", **kw) -> Organization:
+        name = name or f"Tổ chức {next(self._seq)}"
+        return orgs.save_organization(orgs.OrganizationData(locality=locality, name=name, kind=kind, **kw))
+
+    def venue(self, locality: Locality, name: str | None = None, **kw) -> Venue:
+        name = name or f"Địa điểm {next(self._seq)}"
+        return orgs.save_venue(orgs.VenueData(locality=locality, name=name, **kw))
+
+    def festival(
+        self,
+        edition: Edition,
+        locality: Locality,
+        day: date | None = None,
+        start: time = time(8, 0),
+        end: time = time(11, 0),
+        **kw,
+    ) -> LocalityFestival:
+        data = editions.FestivalData(
+            locality=locality, day=day or date(edition.year, 8, 10), start=start, end=end, **kw
+        )
+        return editions.save_festival(edition, data)
+
+    def user(
+        self,
+        role: Role | str = Role.ORGANIZER,
+        scope: Locality | None = None,
+        username: str | None = None,
+        organization: Organization | None = None,
+        **kw,
+    ) -> User:
+        role = Role(role)
+        return accounts.create_user(
+            accounts.UserData(
+                username=username or f"user{next(self._seq)}",
+                full_name=kw.pop("full_name", "Nguyễn Văn An"),
+                role=role.value,
+                scope_code=scope.code if scope else "",
+                organization_id=organization.id if organization else None,
+                password=kw.pop("password", self.PASSWORD),
+                **kw,
+            )
+        )
