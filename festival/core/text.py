@@ -4,7 +4,10 @@ Folding strips every combining mark and maps đ/Đ by hand (NFD does not decompo
 collapses white space, so "Hà Nội", "Ha Noi" and "  ha   NOI " all fold to "ha noi" and "Hòa"/"Hoà" fold equal.
 
 Sorting uses a key over the Vietnamese alphabet (a ă â b c d đ e ê g h i k l m n o ô ơ p q r s t u ư v x y),
-letters first and tones second, with runs of digits compared as numbers ("Tổ 2" before "Tổ 10"). The key is a
+letters first and tones second, with runs of digits compared as numbers ("Tổ 2" before "Tổ 10"). Tones follow
+the order of Vietnamese dictionaries: ngang, huyền, hỏi, ngã, sắc, nặng (a à ả ã á ạ), the rule of Vietlex /
+Vũ Xuân Lương's "Quy tắc sắp xếp đơn vị từ vựng trong từ điển tiếng Việt", which CLDR's Vietnamese collation
+(ICU's "vi", PostgreSQL's "vi-VN-x-icu") also follows, so both databases agree with the server. The key is a
 plain string whose code-point order is the collation order, so it can be stored in an indexed column and
 sorted by SQLite and PostgreSQL (with the C collation) alike: Python has no ICU wheel and SQLite no ICU.
 """
@@ -19,8 +22,10 @@ _DIGITS_RE = re.compile(r"\d+")
 
 # Marks that make a letter of its own in Vietnamese (ă â ê ô ơ ư): kept in the primary key.
 _LETTER_MARKS = {"\u0306": "breve", "\u0302": "circumflex", "\u031b": "horn"}
-# Tone marks, in dictionary order after the level tone (none): huyền, sắc, hỏi, ngã, nặng.
-_TONES = {"\u0300": 1, "\u0301": 2, "\u0309": 3, "\u0303": 4, "\u0323": 5}
+# Tone marks, in dictionary order after the level tone (ngang, no mark): huyền, hỏi, ngã, sắc, nặng, as in
+# Vietnamese dictionaries and CLDR's "vi" tailoring (grave << hook above << tilde << acute << dot below).
+# Sắc is not the second tone: "Phủ Lý" sorts before "Phú Lý".
+_TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
 
 _ALPHABET = [
     "a",

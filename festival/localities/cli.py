@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from importlib import resources
 from pathlib import Path
 
@@ -28,7 +29,7 @@ def run_import(data: bytes, label: str, quiet: bool = False) -> ImportResult:
         if quiet:
             result = apply(rows)
         else:
-            with click.progressbar(length=len(rows), label=label, file=click.get_text_stream("stderr")) as bar:
+            with click.progressbar(length=len(rows), label=label, file=sys.stderr) as bar:
                 result = apply(rows, bar.update)
     except DomainError as error:
         click.echo(_("Import stopped, nothing was changed. %(reason)s", reason=error.message), err=True)

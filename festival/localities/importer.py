@@ -7,6 +7,7 @@ A bad row stops the import with its line and column, and nothing is written.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -14,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, select, text, update
 
 from festival.core.errors import DomainError
 from festival.core.text import nfc, search_key, sort_key
@@ -36,6 +37,8 @@ PARENT_LEVEL = {
 LIMITS = {"unit_type": 40, "name": 200, "full_name": 255, "name_en": 200, "full_name_en": 255}
 CHUNK = 2000
 TEXT_FIELDS = ("unit_type", "name", "full_name", "name_en", "full_name_en")
+# Derived from the names by core.text: compared too, so that a re-import repairs keys computed by an older rule.
+DERIVED_FIELDS = ("search_name", "search_full", "sort_key")
 
 Progress = Callable[[int], None]
 
@@ -80,13 +83,19 @@ class ImportResult:
 
 
 def decode(data: bytes) -> str:
-    """Strict UTF-8 (a BOM is dropped); a bad byte names its line and column."""
+    """Strict UTF-8 (a BOM is dropped); a bad byte names its line and column.
+
+    The BOM is cut off before decoding: the "utf-8-sig" codec reports error offsets relative to the text after
+    the BOM, which would name the wrong column (or line) of the file.
+    """
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8")
     except UnicodeDecodeError as error:
         line_start = data.rfind(b"\n", 0, error.start) + 1
         line = data.count(b"\n", 0, error.start) + 1
-        header = data.split(b"\n", 1)[0].decode("utf-8-sig", errors="replace").strip().split(",")
+        header = data.split(b"\n", 1)[0].decode("utf-8", errors="replace").strip().split(",")
         index = data.count(b",", line_start, error.start)
         column = header[index] if index < len(header) else str(index + 1)
         raise ImportFailed(line, column, _l("the text is not valid UTF-8")) from None
@@ -224,6 +233,9 @@ def import_rows(rows: list[Row], progress: Progress | None = None) -> ImportResu
                 Locality.full_name,
                 Locality.name_en,
                 Locality.full_name_en,
+                Locality.search_name,
+                Locality.search_full,
+                Locality.sort_key,
             )
         )
     }
@@ -235,7 +247,11 @@ def import_rows(rows: list[Row], progress: Progress | None = None) -> ImportResu
             raise ImportFailed(
                 row.line,
                 "level",
-                _l("the unit %(code)s is already a %(level)s", code=row.code, level=old.level),
+                _l(
+                    "the unit %(code)s already exists at the level “%(level)s”",
+                    code=row.code,
+                    level=LocalityLevel(old.level).label,
+                ),
             )
         if row.parent_code == NATION_CODE:
             continue
@@ -249,7 +265,11 @@ def import_rows(rows: list[Row], progress: Progress | None = None) -> ImportResu
             raise ImportFailed(
                 row.line,
                 "parent_code",
-                _l("the parent unit %(code)s is a %(level)s", code=row.parent_code, level=parent_level),
+                _l(
+                    "the parent unit %(code)s is at the level “%(level)s”",
+                    code=row.parent_code,
+                    level=LocalityLevel(parent_level).label,
+                ),
             )
 
     result = ImportResult()
@@ -257,6 +277,9 @@ def import_rows(rows: list[Row], progress: Progress | None = None) -> ImportResu
     ids = {code: r.id for code, r in existing.items()}
     paths = {code: r.path for code, r in existing.items()}
     ids[NATION_CODE], paths[NATION_CODE] = root.id, root.path
+    # Units moved by this import: path before the import → new path. Their subtrees are rewritten at once, so a
+    # descendant listed later in the file is compared with the path it has now, and is not itself a move.
+    moves: dict[str, str] = {}
     for level in (LocalityLevel.PROVINCE, LocalityLevel.COMMUNE, LocalityLevel.RESIDENTIAL_AREA):
         batch = [row for row in rows if row.level == level]
         inserts, updates = [], []
@@ -266,10 +289,14 @@ def import_rows(rows: list[Row], progress: Progress | None = None) -> ImportResu
             old = existing.get(row.code)
             if old is None:
                 inserts.append(values)
-            elif _changed(old, values):
-                if old.path != path:
+                paths[row.code] = path
+                continue
+            current = _current_path(old.path, moves)
+            if _changed(old, current, values):
+                if current != path:
                     result.moved.append(row.code)
-                    _move_subtree(old.path, path)
+                    _move_subtree(current, path)
+                    moves[old.path] = path
                 updates.append({"id": old.id, **values})
             else:
                 result.unchanged += 1
@@ -295,10 +322,20 @@ def import_rows(rows: list[Row], progress: Progress | None = None) -> ImportResu
     return result
 
 
-def _changed(old, values: dict) -> bool:
-    if old.parent_id != values["parent_id"] or old.path != values["path"]:
+def _current_path(path: str, moves: dict[str, str]) -> str:
+    """The path a unit has now, after this import moved the deepest of its ancestors that moved."""
+    codes = path.strip("/").split("/")
+    for depth in range(len(codes) - 1, 0, -1):
+        prefix = "/" + "/".join(codes[:depth]) + "/"
+        if prefix in moves:
+            return moves[prefix] + path[len(prefix) :]
+    return path
+
+
+def _changed(old, current_path: str, values: dict) -> bool:
+    if old.parent_id != values["parent_id"] or current_path != values["path"]:
         return True
-    return any(getattr(old, name) != values[name] for name in TEXT_FIELDS)
+    return any(getattr(old, name) != values[name] for name in (*TEXT_FIELDS, *DERIVED_FIELDS))
 
 
 def _move_subtree(old_path: str, new_path: str) -> None:
@@ -318,10 +355,14 @@ def apply(rows: list[Row], progress: Progress | None = None) -> ImportResult:
     try:
         result = import_rows(rows, progress)
         db.session.commit()
-        return result
     except Exception:
         db.session.rollback()
         raise
+    if result.created or result.updated:
+        # Fresh statistics, so that the planners pick the search indexes right after a large import.
+        db.session.execute(text("ANALYZE localities"))
+        db.session.commit()
+    return result
 
 
 def import_bytes(data: bytes, progress: Progress | None = None) -> ImportResult:

@@ -54,7 +54,7 @@ class Locality(db.Model):
     __tablename__ = "localities"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(20), unique=True)
+    code: Mapped[str] = mapped_column(binary_string(20), unique=True)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("localities.id", ondelete="RESTRICT"))
     level: Mapped[str] = mapped_column(String(20))
     depth: Mapped[int] = mapped_column(SmallInteger)

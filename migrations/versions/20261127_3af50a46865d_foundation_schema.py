@@ -35,7 +35,7 @@ def upgrade():
     )
     op.create_table('localities',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('code', sa.String(length=20), nullable=False),
+    sa.Column('code', sa.String(length=20).with_variant(sa.String(length=20, collation='C'), 'postgresql'), nullable=False),
     sa.Column('parent_id', sa.Integer(), nullable=True),
     sa.Column('level', sa.String(length=20), nullable=False),
     sa.Column('depth', sa.SmallInteger(), nullable=False),
