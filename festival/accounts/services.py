@@ -18,10 +18,12 @@ from festival.extensions import db
 from festival.localities.models import Locality
 from festival.localities.services import find_by_code
 from festival.organizations.models import Organization
+from festival.organizations.services import normalise_email
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
 PASSWORD_MIN = 10
 PASSWORD_MAX = 128
+FULL_NAME_MAX = 200
 
 
 class LoginFailed(DomainError):
@@ -99,6 +101,11 @@ def _resolve_scope(data: UserData) -> tuple[Locality | None, Organization | None
     return scope, organization
 
 
+def _normalise_email(value: str) -> str:
+    """A checked, lower-case address, or '' (the e-mail is optional); the same rule as organizations'."""
+    return normalise_email(value).lower()
+
+
 def _validate(data: UserData, user: User | None) -> None:
     if not USERNAME_RE.match(data.username):
         raise DomainError(
@@ -108,6 +115,14 @@ def _validate(data: UserData, user: User | None) -> None:
         )
     if not nfc(data.full_name):
         raise DomainError(_l("The full name is required."), "full_name_required", field="full_name")
+    # The form checks lengths too, but the CLI (and later the API) come straight here: PostgreSQL would refuse
+    # a longer value with a DataError instead of a message.
+    if len(nfc(data.full_name)) > FULL_NAME_MAX:
+        raise DomainError(
+            _l("The full name can have at most %(n)s characters.", n=FULL_NAME_MAX),
+            "full_name_too_long",
+            field="full_name",
+        )
     try:
         Role(data.role)
     except ValueError:
@@ -120,6 +135,7 @@ def _validate(data: UserData, user: User | None) -> None:
 def create_user(data: UserData) -> User:
     data.username = normalise_username(data.username)
     _validate(data, None)
+    email = _normalise_email(data.email)
     if not data.password:
         raise DomainError(_l("A password is required."), "password_required", field="password")
     check_password(data.password, data.username)
@@ -127,7 +143,7 @@ def create_user(data: UserData) -> User:
     user = User(
         username=data.username,
         full_name=nfc(data.full_name),
-        email=nfc(data.email).lower(),
+        email=email,
         role=data.role,
         scope_locality=scope,
         organization=organization,
@@ -146,6 +162,7 @@ def update_user(user: User, data: UserData, acting: User) -> User:
         raise DomainError(
             _l("You cannot take away your own administrator rights or deactivate yourself."), "self_demotion"
         )
+    email = _normalise_email(data.email)
     scope, organization = _resolve_scope(data)
     if data.password:
         check_password(data.password, data.username)
@@ -155,7 +172,7 @@ def update_user(user: User, data: UserData, acting: User) -> User:
         user.session_token = new_session_token()
     user.username = data.username
     user.full_name = nfc(data.full_name)
-    user.email = nfc(data.email).lower()
+    user.email = email
     user.role = data.role
     user.scope_locality = scope
     user.organization = organization

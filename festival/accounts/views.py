@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
@@ -15,6 +13,7 @@ from festival.accounts.models import Role
 from festival.core.errors import DomainError
 from festival.core.forms import show_error
 from festival.core.pagination import parse_page
+from festival.core.web import local_target
 from festival.extensions import limiter
 
 bp = Blueprint("accounts", __name__)
@@ -34,11 +33,7 @@ def _failed(response) -> bool:
 
 
 def _safe_next(target: str | None) -> str:
-    if target:
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
-            return target
-    return url_for("dashboard.index")
+    return local_target(target) or url_for("dashboard.index")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -122,6 +117,10 @@ def user_edit(user_id: int):
         except DomainError as error:
             show_error(form, error)
         else:
+            if user.id == current_user.id:
+                # A new password ends the account's sessions (a new session token): all but this one, which
+                # takes the new token instead of logging its own administrator out.
+                login_user(user)
             flash(_("Account %(name)s saved.", name=user.username), "success")
             return redirect(url_for("accounts.users"))
     return render_template("accounts/user_form.html", form=form, user=user), 400 if request.method == "POST" else 200

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
@@ -14,6 +16,20 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
+
+
+def local_target(target: str | None) -> str | None:
+    r"""`target` if it is a path on this site, else None: no open redirect.
+
+    Browsers read a backslash as a slash ("/\evil.example" is "//evil.example") and drop tabs and new lines
+    from URLs ("/<TAB>/evil.example" is "//evil.example"), so targets with either are refused, as well as those
+    with a scheme or a host.
+    """
+    if target and target.startswith("/") and "\\" not in target and target.isprintable():
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and not target.startswith("//"):
+            return target
+    return None
 
 
 def wants_json() -> bool:

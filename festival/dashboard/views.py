@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from festival.accounts.auth import scope_locality
 from festival.core.pagination import parse_page
+from festival.core.time import today_local
 from festival.editions import services as editions
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
@@ -17,7 +18,10 @@ bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 def index():
     all_editions = editions.list_editions()
     year = request.args.get("edition", type=int)
-    edition = editions.get_edition(year) if year else editions.current_edition(include_drafts=True)
+    if year:
+        edition = next((e for e in all_editions if e.year == year), None) or editions.get_edition(year)
+    else:
+        edition = editions.pick_current(all_editions, today_local(), include_drafts=True)
     q = request.args.get("q", "")
     page = chart = None
     if edition is not None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 from flask import current_app
 from flask.cli import with_appcontext
@@ -24,9 +26,7 @@ def demo_command() -> None:
     """Load the units, two editions with festivals, and demo accounts (running it twice changes nothing)."""
     try:
         rows = unit_rows(builtin_units())
-        with click.progressbar(
-            length=len(rows), label=_("Loading the demo"), file=click.get_text_stream("stderr")
-        ) as bar:
+        with click.progressbar(length=len(rows), label=_("Loading the demo"), file=sys.stderr) as bar:
             result = load_demo(today_local(), rows, current_app.instance_path, bar.update)
     except DomainError as error:
         raise click.ClickException(str(error.message)) from None

@@ -24,6 +24,7 @@ from festival.organizations.models import Organization, Venue
 FIRST_YEAR = 2005  # Decision 521/QĐ-TTg
 LAST_YEAR = 2100
 MAIN_DAY = (8, 19)
+THEME_MAX = 500
 
 
 def default_main_day(year: int) -> date:
@@ -40,12 +41,21 @@ class EditionData:
     status: str = EditionStatus.DRAFT.value
 
 
-def _check_edition(data: EditionData, edition: Edition | None) -> None:
-    if not FIRST_YEAR <= data.year <= LAST_YEAR:
+def _check_year(year: int) -> None:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
         raise DomainError(
             _l("The year must be between %(a)s and %(b)s.", a=FIRST_YEAR, b=LAST_YEAR),
             "year_out_of_range",
             field="year",
+        )
+
+
+def _check_edition(data: EditionData, edition: Edition | None) -> None:
+    _check_year(data.year)
+    if len(data.theme) > THEME_MAX:
+        # The form checks it too; other callers would otherwise meet PostgreSQL's DataError.
+        raise DomainError(
+            _l("The theme can have at most %(n)s characters.", n=THEME_MAX), "theme_too_long", field="theme"
         )
     clash = db.session.scalar(select(Edition.id).where(Edition.year == data.year))
     if clash is not None and (edition is None or clash != edition.id):
@@ -67,6 +77,7 @@ def _check_edition(data: EditionData, edition: Edition | None) -> None:
 def save_edition(data: EditionData, edition: Edition | None = None) -> Edition:
     """Create (edition=None) or change an edition."""
     data.theme = nfc(data.theme)
+    _check_year(data.year)  # before default_main_day(): date() itself refuses years such as 0 or 10000
     data.main_day = data.main_day or default_main_day(data.year)
     _check_edition(data, edition)
     if edition is None:
@@ -93,25 +104,21 @@ def list_editions() -> list[Edition]:
     return list(db.session.scalars(select(Edition).order_by(Edition.year.desc())))
 
 
-def current_edition(include_drafts: bool = False) -> Edition | None:
-    """The published edition whose season has not ended yet, else the latest published one."""
-    statuses = [EditionStatus.PUBLISHED.value]
+def pick_current(editions: list[Edition], today: date, include_drafts: bool = False) -> Edition | None:
+    """The earliest published edition whose season has not ended yet, else the latest published or archived."""
+    statuses = {EditionStatus.PUBLISHED.value}
     if include_drafts:
-        statuses.append(EditionStatus.DRAFT.value)
-    upcoming = db.session.scalar(
-        select(Edition)
-        .where(Edition.status.in_(statuses), Edition.season_end >= today_local())
-        .order_by(Edition.year)
-        .limit(1)
-    )
-    if upcoming is not None:
-        return upcoming
-    return db.session.scalar(
-        select(Edition)
-        .where(Edition.status.in_([*statuses, EditionStatus.ARCHIVED.value]))
-        .order_by(Edition.year.desc())
-        .limit(1)
-    )
+        statuses.add(EditionStatus.DRAFT.value)
+    upcoming = [e for e in editions if e.status in statuses and e.season_end >= today]
+    if upcoming:
+        return min(upcoming, key=lambda e: e.year)
+    past = [e for e in editions if e.status in statuses | {EditionStatus.ARCHIVED.value}]
+    return max(past, key=lambda e: e.year) if past else None
+
+
+def current_edition(include_drafts: bool = False) -> Edition | None:
+    """The edition the public pages show (one a year: loading them all is a handful of rows)."""
+    return pick_current(list_editions(), today_local(), include_drafts)
 
 
 @dataclass
@@ -146,6 +153,11 @@ def _check_festival(edition: Edition, data: FestivalData, festival: LocalityFest
         )
     if not data.is_model_site:
         data.model_site_level = None
+    try:
+        FestivalStatus(data.status)
+    except ValueError:
+        # Refused here with a code, not by the database's check constraint as an IntegrityError.
+        raise DomainError(_l("Unknown status."), "status_unknown", field="status") from None
     clash = db.session.scalar(
         select(LocalityFestival.id).where(
             LocalityFestival.edition_id == edition.id, LocalityFestival.locality_id == data.locality.id
@@ -165,7 +177,7 @@ def _check_festival(edition: Edition, data: FestivalData, festival: LocalityFest
         host_path = host.locality.path
         if not (host_path.startswith(data.locality.path) or data.locality.path.startswith(host_path)):
             raise DomainError(
-                _l("%(name)s is not an organization of this locality or above it.", name=host.name),
+                _l("%(name)s belongs neither to this locality’s subtree nor to a unit above it.", name=host.name),
                 "host_outside_locality",
                 field="hosts",
             )
@@ -198,7 +210,6 @@ def _festival_query(edition: Edition):
         .options(
             selectinload(LocalityFestival.locality).selectinload(Locality.parent),
             selectinload(LocalityFestival.venue),
-            selectinload(LocalityFestival.hosts),
         )
         .order_by(LocalityFestival.starts_at, Locality.sort_key)
     )

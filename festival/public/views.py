@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
 from festival.core.i18n import LANG_COOKIE
 from festival.core.pagination import parse_page
+from festival.core.web import local_target
 from festival.editions import services as editions
 
 bp = Blueprint("public", __name__)
@@ -35,11 +34,7 @@ def healthz():
 def set_language():
     """Switch the language; the choice sticks in a cookie for a year."""
     lang = request.form.get("lang", "")
-    target = request.form.get("next") or url_for("public.home")
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        target = url_for("public.home")
-    response = redirect(target)
+    response = redirect(local_target(request.form.get("next")) or url_for("public.home"))
     if lang in current_app.config["LANGUAGES"]:
         response.set_cookie(
             LANG_COOKIE,
