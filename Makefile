@@ -64,7 +64,9 @@ $(STAMPS)/npm: package.json package-lock.json
 messages: $(STAMPS)/python
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
 		-o festival/translations/messages.pot .
-	$(VENV)/bin/pybabel update -i festival/translations/messages.pot -d festival/translations --no-fuzzy-matching
+	$(VENV)/bin/pybabel update -i festival/translations/messages.pot -d festival/translations --no-fuzzy-matching \
+		--width 120 --ignore-obsolete
+	$(PY) scripts/fill_en_catalog.py
 
 # Re-pin every Python dependency (after changing pyproject.toml).
 lock: | $(PY)
