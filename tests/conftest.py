@@ -7,6 +7,7 @@ with the reason; under CI=true it fails instead, like every test whose tool is m
 
 from __future__ import annotations
 
+import contextvars
 import os
 import re
 import shutil
@@ -15,6 +16,7 @@ from contextlib import contextmanager
 
 import flask_migrate
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 
@@ -74,6 +76,7 @@ def app(database_url, tmp_path_factory):
             "SQLALCHEMY_DATABASE_URI": database_url,
             "SERVER_NAME": None,
             "LOGIN_RATE_LIMIT": "5 per minute",
+            "TESTING_FAST_HASHING": True,
         }
     )
     with application.app_context():
@@ -109,9 +112,38 @@ def make(database, app) -> Factory:
     return Factory(app)
 
 
+class IsolatedClient(FlaskClient):
+    """Each request runs in a fresh context, as in production.
+
+    Flask reuses an application context that is already pushed (the `database` fixture's), and with it `g`:
+    Flask-Babel's locale and Flask-Login's user would then leak from one request into the next.
+    """
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(FlaskClient.open, self, *args, **kwargs)
+
+
 @pytest.fixture
 def client(app, database):
+    app.test_client_class = IsolatedClient
     return app.test_client()
+
+
+@pytest.fixture
+def tree(make):
+    return make.tree()
+
+
+@pytest.fixture
+def admin(make):
+    return make.user("admin", username="admin", full_name="Trần Thị Quản Trị")
+
+
+@pytest.fixture
+def admin_client(client, admin):
+    """The `client` of the test's folder, logged in as an administrator."""
+    assert login(client, "admin").status_code == 302
+    return client
 
 
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')

@@ -1,0 +1,306 @@
+"""Logging in and out: sessions, generic failures, open redirects, CSRF, rate limits and password storage."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select, text
+
+from festival.accounts import services
+from festival.accounts.models import User
+from festival.extensions import db
+from tests.accounts.support import flashes, form_fields
+from tests.conftest import csrf_token, login, post_form
+from tests.factories import Factory
+
+GENERIC_FAILURE = ("error", "Wrong username or password.")
+
+
+@pytest.fixture
+def organizer(make, tree):
+    return make.user("organizer", scope=tree["00376"], username="orga", full_name="Lê Văn Tổ Chức")
+
+
+def is_logged_in(client) -> bool:
+    response = client.get("/dashboard")
+    assert response.status_code in (200, 302)
+    return response.status_code == 200
+
+
+def test_right_password_redirects_to_dashboard_and_the_session_works(client, organizer):
+    response = login(client, "orga")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/dashboard"
+
+    page = client.get("/dashboard")
+    assert page.status_code == 200
+    assert "Lê Văn Tổ Chức" in page.get_data(as_text=True)
+    db.session.refresh(organizer)
+    assert organizer.last_login_at is not None
+
+
+def test_username_is_matched_case_insensitively_after_trimming(client, organizer):
+    response = login(client, "  ORGA ")
+    assert response.status_code == 302
+    assert is_logged_in(client)
+
+
+def test_wrong_password_and_unknown_user_get_the_same_generic_answer(client, organizer):
+    wrong_password = login(client, "orga", "not-the-password")
+    unknown_user = login(client, "nobody", "not-the-password")
+
+    for response in (wrong_password, unknown_user):
+        assert response.status_code == 401
+        assert flashes(response.get_data(as_text=True)) == [GENERIC_FAILURE]
+    # Nothing tells the two apart but the username typed back into the form.
+    assert form_fields(wrong_password.get_data(as_text=True))["username"].value == "orga"
+    assert form_fields(unknown_user.get_data(as_text=True))["username"].value == "nobody"
+    assert form_fields(wrong_password.get_data(as_text=True))["password"].value in (None, "")
+    assert not is_logged_in(client)
+
+
+def test_empty_fields_are_refused_with_400(client, organizer):
+    response = post_form(client, "/login", {"username": "orga", "password": ""})
+    assert response.status_code == 400
+    assert form_fields(response.get_data(as_text=True))["password"].errors
+    assert not is_logged_in(client)
+
+
+def test_deactivated_user_cannot_log_in(client, organizer, admin):
+    services.update_user(
+        organizer,
+        services.UserData(
+            username="orga", full_name=organizer.full_name, role="organizer", scope_code="00376", active=False
+        ),
+        acting=admin,
+    )
+    response = login(client, "orga")
+    assert response.status_code == 401
+    assert flashes(response.get_data(as_text=True)) == [GENERIC_FAILURE]
+    assert not is_logged_in(client)
+
+
+def test_user_deactivated_by_an_admin_loses_the_session_on_the_next_request(client, organizer, admin):
+    login(client, "orga")
+    assert is_logged_in(client)
+
+    services.update_user(
+        organizer,
+        services.UserData(
+            username="orga", full_name=organizer.full_name, role="organizer", scope_code="00376", active=False
+        ),
+        acting=admin,
+    )
+    response = client.get("/dashboard")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login")
+
+
+def test_user_deactivated_in_the_database_loses_the_session(client, organizer):
+    login(client, "orga")
+    assert is_logged_in(client)
+
+    organizer.active = False  # without rotating the session token: the check on `active` alone must suffice
+    db.session.commit()
+    assert not is_logged_in(client)
+
+
+def test_password_change_ends_the_sessions_and_the_new_password_works(client, organizer, app):
+    login(client, "orga")
+    assert is_logged_in(client)
+    old_token = organizer.session_token
+
+    services.set_password("orga", "mot-mat-khau-moi-dai")
+    db.session.refresh(organizer)
+    assert organizer.session_token != old_token
+    assert not is_logged_in(client)
+
+    assert login(client, "orga", Factory.PASSWORD).status_code == 401
+    assert login(client, "orga", "mot-mat-khau-moi-dai").status_code == 302
+    assert is_logged_in(client)
+
+
+def test_another_browser_keeps_its_session_when_one_logs_out(client, organizer, app):
+    from tests.accounts.support import english_client
+
+    other = english_client(app)
+    login(client, "orga")
+    login(other, "orga")
+    post_form(client, "/logout", {}, page="/dashboard")
+    assert not is_logged_in(client)
+    assert is_logged_in(other)
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://evil.example/",
+        "http://evil.example/dashboard",
+        "//evil.example/",
+        "///evil.example/",
+        "/\\evil.example/",
+        "\\\\evil.example/",
+        "/\t/evil.example/",
+        "https:evil.example",
+        "javascript:alert(1)",
+        "dashboard",
+    ],
+)
+def test_next_pointing_off_site_is_ignored(client, organizer, target):
+    response = client.post(
+        "/login",
+        query_string={"next": target},
+        data={"username": "orga", "password": Factory.PASSWORD, "csrf_token": csrf_token(client, "/login")},
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/dashboard"
+
+
+@pytest.mark.parametrize("target", ["/localities/01", "/localities/01?page=2"])
+def test_next_on_this_site_is_honoured(client, organizer, target):
+    response = client.post(
+        "/login",
+        query_string={"next": target},
+        data={"username": "orga", "password": Factory.PASSWORD, "csrf_token": csrf_token(client, "/login")},
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == target
+
+
+def test_login_required_page_sends_back_after_login(client, organizer):
+    response = client.get("/dashboard")
+    assert response.status_code == 302
+    login_url = response.headers["Location"]
+    assert login_url.startswith("/login?next=")
+
+    response = client.post(
+        login_url,
+        data={"username": "orga", "password": Factory.PASSWORD, "csrf_token": csrf_token(client, login_url)},
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/dashboard"
+
+
+def test_logged_in_user_visiting_login_is_sent_on(client, organizer):
+    login(client, "orga")
+    response = client.get("/login?next=https://evil.example/")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/dashboard"
+
+
+def test_logout_with_csrf_token_ends_the_session(client, organizer):
+    login(client, "orga")
+    response = post_form(client, "/logout", {}, page="/dashboard")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+    assert not is_logged_in(client)
+
+
+def test_logout_without_csrf_token_is_refused(client, organizer):
+    login(client, "orga")
+    response = client.post("/logout")
+    assert response.status_code == 400
+    assert "Your form expired or was sent from elsewhere." in response.get_data(as_text=True)
+    assert is_logged_in(client)
+
+
+def test_logout_with_a_wrong_csrf_token_is_refused(client, organizer):
+    login(client, "orga")
+    assert client.post("/logout", data={"csrf_token": "forged"}).status_code == 400
+    assert is_logged_in(client)
+
+
+def test_logout_by_get_is_not_allowed(client, organizer):
+    login(client, "orga")
+    assert client.get("/logout").status_code == 405
+    assert is_logged_in(client)
+
+
+def test_login_form_without_csrf_token_is_refused(client, organizer):
+    response = client.post("/login", data={"username": "orga", "password": Factory.PASSWORD})
+    assert response.status_code == 400
+    assert not is_logged_in(client)
+
+
+def test_csrf_token_of_another_session_is_refused(client, organizer, app):
+    from tests.accounts.support import english_client
+
+    token_of_another_browser = csrf_token(english_client(app), "/login")
+    response = client.post(
+        "/login", data={"username": "orga", "password": Factory.PASSWORD, "csrf_token": token_of_another_browser}
+    )
+    assert response.status_code == 400
+    assert not is_logged_in(client)
+
+
+def test_sixth_failed_attempt_in_a_minute_gets_429_with_a_clear_page(client, organizer):
+    for _ in range(5):
+        assert login(client, "orga", "wrong-password").status_code == 401
+
+    response = login(client, "orga", "wrong-password")
+    assert response.status_code == 429
+    body = response.get_data(as_text=True)
+    assert "Too many attempts" in body
+    assert "Please wait a minute and try again." in body
+    assert int(response.headers["Retry-After"]) > 0
+    assert response.headers["Content-Type"].startswith("text/html")
+
+    # Even the right password waits now.
+    assert login(client, "orga").status_code == 429
+    assert not is_logged_in(client)
+
+
+def test_failures_on_one_username_from_many_addresses_are_limited(client, organizer, make, tree):
+    make.user("organizer", scope=tree["01"], username="other")
+    for i in range(5):
+        response = post_form(
+            client, "/login", {"username": "orga", "password": "wrong"}, environ_base={"REMOTE_ADDR": f"10.0.0.{i + 1}"}
+        )
+        assert response.status_code == 401
+    response = post_form(
+        client, "/login", {"username": "orga", "password": "wrong"}, environ_base={"REMOTE_ADDR": "10.0.0.99"}
+    )
+    assert response.status_code == 429
+    # Another account from an address that has not failed much can still log in.
+    response = post_form(
+        client, "/login", {"username": "other", "password": Factory.PASSWORD}, environ_base={"REMOTE_ADDR": "10.0.0.99"}
+    )
+    assert response.status_code == 302
+
+
+def test_successful_logins_do_not_count_against_the_limit(client, organizer):
+    for _ in range(4):
+        assert login(client, "orga", "wrong-password").status_code == 401
+    for _ in range(6):
+        assert login(client, "orga").status_code == 302
+        assert post_form(client, "/logout", {}, page="/dashboard").status_code == 302
+    assert login(client, "orga", "wrong-password").status_code == 401  # the fifth failure
+    assert login(client, "orga", "wrong-password").status_code == 429
+
+
+def test_get_of_the_login_page_is_not_limited(client, organizer):
+    for _ in range(5):
+        login(client, "orga", "wrong-password")
+    assert client.get("/login").status_code == 200
+
+
+def test_passwords_are_stored_as_argon2id_hashes(organizer, make):
+    assert organizer.password_hash.startswith("$argon2id$")
+    assert Factory.PASSWORD not in organizer.password_hash
+
+    other = make.user("organizer", scope=organizer.scope_locality, username="orgb", password="mat-khau-rieng-2")
+    assert other.password_hash.startswith("$argon2id$")
+    # Two accounts with distinct passwords, and the same password twice, never share a hash (random salt).
+    third = make.user("organizer", scope=organizer.scope_locality, username="orgc")
+    assert third.password_hash != organizer.password_hash
+
+    rows = db.session.execute(text("SELECT * FROM users")).mappings().all()
+    for row in rows:
+        for value in row.values():
+            assert value not in (Factory.PASSWORD, "mat-khau-rieng-2")
+
+
+def test_password_set_through_the_cli_is_hashed(organizer):
+    services.set_password("orga", "mat-khau-moi-qua-cli")
+    stored = db.session.scalar(select(User.password_hash).where(User.username == "orga"))
+    assert stored.startswith("$argon2id$")
+    assert "mat-khau-moi-qua-cli" not in stored

@@ -1,0 +1,85 @@
+"""`flask festival demo`: real units, two editions, a practice festival today; running it twice changes nothing."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+
+from festival.accounts.models import User
+from festival.core.time import today_local
+from festival.demo.loader import load_demo, next_main_year, unit_rows
+from festival.editions.models import Edition, LocalityFestival
+from festival.extensions import db
+from festival.localities.cli import builtin_units
+from festival.localities.models import Locality
+
+
+def snapshot() -> dict[str, list[tuple]]:
+    """Every row of every table, to compare two states of the database."""
+    state = {}
+    for table in db.metadata.sorted_tables:
+        rows = db.session.execute(select(table).order_by(*table.primary_key.columns)).all()
+        state[table.name] = [tuple(row) for row in rows]
+    return state
+
+
+def test_next_main_year():
+    assert next_main_year(date(2026, 11, 27)) == 2027
+    assert next_main_year(date(2027, 8, 19)) == 2027
+    assert next_main_year(date(2027, 8, 20)) == 2028
+    assert next_main_year(date(2027, 1, 1)) == 2027
+
+
+def test_demo_loads_units_editions_festivals_and_accounts(database, app):
+    today = today_local()
+    result = load_demo(today, unit_rows(builtin_units()), app.instance_path)
+    year = next_main_year(today)
+    assert result.years == (year - 1, year)
+
+    assert db.session.scalar(select(func.count()).select_from(Locality).where(Locality.level == "province")) == 34
+    assert db.session.scalar(select(func.count()).select_from(Locality).where(Locality.level == "commune")) == 3321
+    hamlets = db.session.scalars(select(Locality).where(Locality.level == "residential_area")).all()
+    assert len(hamlets) == 6 and all(h.path.startswith("/VN/01/00376/") for h in hamlets)
+
+    editions = {e.year: e for e in db.session.scalars(select(Edition))}
+    assert editions[year].status == "published" and editions[year - 1].status == "archived"
+    assert editions[year].main_day == date(year, 8, 19)
+
+    past = db.session.scalars(
+        select(LocalityFestival).where(LocalityFestival.edition_id == editions[year - 1].id)
+    ).all()
+    assert len(past) >= 5
+    assert all(f.local_start.date() < today for f in past)
+    assert any(f.is_model_site and f.locality.level == "province" for f in past)
+    assert any(f.locality.level == "residential_area" for f in past)
+
+    upcoming = db.session.scalars(
+        select(LocalityFestival).where(LocalityFestival.edition_id == editions[year].id)
+    ).all()
+    practice = [f for f in upcoming if f.is_practice]
+    assert len(practice) == 1 and practice[0].local_start.date() == today
+    assert all(f.hosts for f in upcoming) and all(f.venue for f in upcoming)
+
+    admin = db.session.scalar(select(User).where(User.username == "admin"))
+    assert admin.role == "admin" and admin.password_hash.startswith("$argon2id$")
+    assert result.password and "admin" in result.usernames
+
+
+def test_running_the_demo_twice_changes_nothing(database, app):
+    rows = unit_rows(builtin_units())
+    first = load_demo(today_local(), rows, app.instance_path)
+    before = snapshot()
+    second = load_demo(today_local(), rows, app.instance_path)
+    db.session.expire_all()
+    assert snapshot() == before
+    assert second.password == first.password
+
+
+def test_demo_command_prints_the_login(database, app):
+    result = app.test_cli_runner().invoke(args=["festival", "demo"])
+    assert result.exit_code == 0, result.output
+    assert "admin / " in result.output
+    password = result.output.split("admin / ")[1].split()[0]
+    assert len(password) >= 12
+    assert "127.0.0.1:5000/login" in result.output
