@@ -39,5 +39,6 @@ def demo_command() -> None:
         )
     )
     click.echo(_("Log in at http://127.0.0.1:5000/login as:"))
-    for username in result.usernames:
-        click.echo(f"  {username} / {result.password}")
+    for username, role, scope in result.accounts:
+        where = scope or _("whole country")
+        click.echo(f"  {username} / {result.password}    ({role.label}, {where})")
