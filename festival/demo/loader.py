@@ -25,6 +25,8 @@ from festival.organizations.models import Organization, OrganizationKind, Venue
 
 PASSWORD_FILE = "demo-password.txt"
 RESIDENTIAL_PARENT = "00376"  # Xã Sóc Sơn, Hà Nội: its hamlets are generated
+# Demo hamlets are numbered from 901, so that a generated set (numbered from 1) imported later leaves them be.
+RESIDENTIAL_CODE_START = 901
 RESIDENTIAL_COUNT = 6
 
 # (code, month, day, start, end, model-site level, venue name)
@@ -35,9 +37,9 @@ FESTIVALS = [
     ("00376", 8, 5, time(8, 0), time(11, 30), None, "Sân vận động xã"),
     ("09700", 7, 28, time(14, 0), time(17, 0), "province", "Sân Trung tâm Văn hóa xã"),
     ("14758", 8, 12, time(8, 0), time(11, 0), None, "Quảng trường phường"),
-    (f"{RESIDENTIAL_PARENT}001", 7, 20, time(19, 30), time(21, 30), None, "Nhà văn hóa"),
-    (f"{RESIDENTIAL_PARENT}002", 7, 22, time(19, 30), time(21, 30), None, "Nhà văn hóa"),
-    (f"{RESIDENTIAL_PARENT}003", 7, 25, time(19, 30), time(21, 30), None, "Sân bóng"),
+    (f"{RESIDENTIAL_PARENT}901", 7, 20, time(19, 30), time(21, 30), None, "Nhà văn hóa"),
+    (f"{RESIDENTIAL_PARENT}902", 7, 22, time(19, 30), time(21, 30), None, "Nhà văn hóa"),
+    (f"{RESIDENTIAL_PARENT}903", 7, 25, time(19, 30), time(21, 30), None, "Sân bóng"),
 ]
 PRACTICE = ("00082", time(7, 30), time(21, 30), "Sân Nhà văn hóa phường")
 ACCOUNTS = [
@@ -79,7 +81,7 @@ def unit_rows(units_csv: bytes) -> list[Row]:
     rows = parse(decode(units_csv))
     communes = generator.communes_from_csv(units_csv.decode("utf-8"))
     parent = next(c for c in communes if c.code == RESIDENTIAL_PARENT)
-    hamlets = generator.generate([parent], RESIDENTIAL_COUNT, seed=7)
+    hamlets = generator.generate([parent], RESIDENTIAL_COUNT, seed=7, code_start=RESIDENTIAL_CODE_START)
     return rows + parse(generator.to_csv(hamlets))
 
 

@@ -85,13 +85,17 @@ def _unit_type(commune: Commune) -> str:
     return "Thôn"
 
 
-def generate(communes: list[Commune], count: int, seed: int = 2026) -> Iterator[list[str]]:
-    """Yield `count` CSV rows (without the header), spread evenly over the communes."""
+def generate(communes: list[Commune], count: int, seed: int = 2026, code_start: int = 1) -> Iterator[list[str]]:
+    """Yield `count` CSV rows (without the header), spread evenly over the communes.
+
+    Codes are the commune's code and a running number from `code_start`: sets generated with different
+    starts never overwrite each other's units.
+    """
     if not communes or count <= 0:
         return
     rng = random.Random(seed)
     per = -(-count // len(communes))
-    width = max(3, len(str(per)))
+    width = max(3, len(str(code_start + per - 1)))
     made = 0
     for commune in communes:
         unit_type = _unit_type(commune)
@@ -108,7 +112,7 @@ def generate(communes: list[Commune], count: int, seed: int = 2026) -> Iterator[
             ascii_name = fold(name).title()
             full_en = f"{EN_TYPES[unit_type]} {name}" if name.isdigit() else f"{ascii_name} {EN_TYPES[unit_type]}"
             yield [
-                f"{commune.code}{n:0{width}d}",
+                f"{commune.code}{code_start + n - 1:0{width}d}",
                 commune.code,
                 "residential_area",
                 unit_type,

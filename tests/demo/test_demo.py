@@ -83,3 +83,17 @@ def test_demo_command_prints_the_login(database, app):
     password = result.output.split("admin / ")[1].split()[0]
     assert len(password) >= 12
     assert "127.0.0.1:5000/login" in result.output
+
+
+def test_generated_hamlets_imported_after_the_demo_leave_the_demo_alone(database, app):
+    from festival.localities import generator
+    from festival.localities.importer import import_bytes
+
+    load_demo(today_local(), unit_rows(builtin_units()), app.instance_path)
+    before = snapshot()["localities"]
+    communes = [c for c in generator.communes_from_csv(builtin_units().decode()) if c.code == "00376"]
+    result = import_bytes(generator.to_csv(generator.generate(communes, 40)).encode())
+    assert result.created == 40 and result.updated == 0
+    db.session.expire_all()
+    after = {row[0]: row for row in snapshot()["localities"]}
+    assert all(after[row[0]] == row for row in before)
