@@ -74,7 +74,7 @@ def register_web(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):
         status = error.code or 500
-        detail = error.description if isinstance(error, CSRFError) else None
+        detail = None
         if isinstance(error, CSRFError):
             detail = _("Your form expired or was sent from elsewhere. Reload the page and try again.")
         return render_error(status, detail)

@@ -53,9 +53,13 @@ ACCOUNTS = [
 @dataclass
 class DemoResult:
     password: str
-    usernames: list[str] = field(default_factory=list)
     # (username, role, scope's full name or None for the whole country)
     accounts: list[tuple[str, Role, str | None]] = field(default_factory=list)
+
+    @property
+    def usernames(self) -> list[str]:
+        return [username for username, _role, _scope in self.accounts]
+
     years: tuple[int, int] = (0, 0)
     practice_day: date | None = None
 
@@ -207,6 +211,5 @@ def load_demo(today: date, rows: list[Row], instance_path: str, progress=None) -
                     password=password,
                 )
             )
-        result.usernames.append(username)
         result.accounts.append((username, role, get_by_code(scope).full_name if scope else None))
     return result

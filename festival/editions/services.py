@@ -51,7 +51,7 @@ def _check_year(year: int) -> None:
 
 
 def _check_edition(data: EditionData, edition: Edition | None) -> None:
-    _check_year(data.year)
+    """Every rule but the year's, which save_edition checks first (date() refuses years such as 0)."""
     if len(data.theme) > THEME_MAX:
         # The form checks it too; other callers would otherwise meet PostgreSQL's DataError.
         raise DomainError(

@@ -22,28 +22,24 @@ def builtin_units() -> bytes:
     return resources.files("festival.localities").joinpath("data", BUILTIN).read_bytes()
 
 
-def run_import(data: bytes, label: str, quiet: bool = False) -> ImportResult:
+def run_import(data: bytes, label: str) -> ImportResult:
     """Import with a progress bar on stderr; print the summary; exit 1 with the reason on a bad row."""
     try:
         rows = parse(decode(data))
-        if quiet:
-            result = apply(rows)
-        else:
-            with click.progressbar(length=len(rows), label=label, file=sys.stderr) as bar:
-                result = apply(rows, bar.update)
+        with click.progressbar(length=len(rows), label=label, file=sys.stderr) as bar:
+            result = apply(rows, bar.update)
     except DomainError as error:
         click.echo(_("Import stopped, nothing was changed. %(reason)s", reason=error.message), err=True)
         raise SystemExit(1) from None
-    if not quiet:
-        click.echo(
-            _(
-                "%(total)s units: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.",
-                total=result.total,
-                created=result.created,
-                updated=result.updated,
-                unchanged=result.unchanged,
-            )
+    click.echo(
+        _(
+            "%(total)s units: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.",
+            total=result.total,
+            created=result.created,
+            updated=result.updated,
+            unchanged=result.unchanged,
         )
+    )
     return result
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Select, and_, literal, select, union_all
 
 from festival.core.errors import NotFound
@@ -21,8 +22,6 @@ def subtree_clause(path_column, path: str) -> ColumnElement[bool]:
 def get_by_code(code: str) -> Locality:
     locality = db.session.scalar(select(Locality).where(Locality.code == code))
     if locality is None:
-        from flask_babel import lazy_gettext as _l
-
         raise NotFound(_l("No administrative unit has the code %(code)s.", code=code), "locality_not_found")
     return locality
 
