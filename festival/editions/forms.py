@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import TextInput
 
+from festival.core.forms import BaseForm
 from festival.editions.models import EditionStatus
 
 DATE_FORMAT = "%d/%m/%Y"
@@ -23,7 +23,7 @@ def day_field(label, required: bool = True) -> DateField:
     )
 
 
-class EditionForm(FlaskForm):
+class EditionForm(BaseForm):
     year = IntegerField(_l("Year"), validators=[DataRequired(), NumberRange(min=2005, max=2100)])
     theme = StringField(_l("Theme"), validators=[Optional(), Length(max=500)])
     season_start = day_field(_l("Season starts"))
