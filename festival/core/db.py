@@ -1,11 +1,15 @@
-"""Database connection rules (DESIGN.md §6)."""
+"""Database rules: SQLite connection pragmas, and unique-constraint races turned into domain errors."""
 
 from __future__ import annotations
 
+import re
 import sqlite3
 
-from sqlalchemy import event
+from sqlalchemy import UniqueConstraint, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+
+from festival.core.errors import DomainError
 
 
 @event.listens_for(Engine, "connect")
@@ -23,3 +27,61 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     # In-memory databases cannot use WAL; the pragma answers "memory" there and changes nothing.
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
+
+
+# --- unique-constraint races ------------------------------------------------------------------------------------
+
+_SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: (.+)$")
+
+
+def violated_constraint(error: IntegrityError) -> str | None:
+    """The name of the unique constraint (or unique index) an IntegrityError broke, on PostgreSQL and SQLite.
+
+    PostgreSQL names it (psycopg's `diag.constraint_name`); SQLite names the columns ("t.a, t.b"), which are
+    matched against the metadata's unique constraints and indexes to find the name.
+    """
+    original = error.orig
+    diag = getattr(original, "diag", None)
+    if diag is not None and getattr(diag, "constraint_name", None):
+        return diag.constraint_name
+    match = _SQLITE_UNIQUE.search(str(original))
+    if not match:
+        return None
+    columns = [part.strip() for part in match.group(1).split(",")]
+    table_name = columns[0].split(".")[0]
+    wanted = [c.split(".", 1)[1] for c in columns]
+    from festival.extensions import db
+
+    table = db.metadata.tables.get(table_name)
+    if table is None:
+        return None
+    for constraint in table.constraints:
+        if isinstance(constraint, UniqueConstraint) and [c.name for c in constraint.columns] == wanted:
+            return constraint.name
+    for index in table.indexes:
+        if index.unique and [c.name for c in index.columns] == wanted:
+            return index.name
+    for column in table.columns:
+        if column.unique and [column.name] == wanted:
+            return f"uq_{table_name}_{column.name}"
+    return None
+
+
+def commit_unique(conflicts: dict[str, DomainError]) -> None:
+    """Commit; when a unique constraint named in `conflicts` is broken by a concurrent writer, roll back and
+    raise its error: the same field error the service gives when it sees the clash before writing.
+
+    Services check for clashes first (a clear message in the ordinary case); two requests racing past that
+    check both reach the database, and the loser lands here instead of in a 500. Any other integrity error
+    rolls back and is re-raised for the app's error handler.
+    """
+    from festival.extensions import db
+
+    try:
+        db.session.commit()
+    except IntegrityError as error:
+        db.session.rollback()
+        name = violated_constraint(error)
+        if name in conflicts:
+            raise conflicts[name] from None
+        raise
