@@ -5,11 +5,22 @@ Every value can be overridden on the command line (e.g. `-w 4 -b 0.0.0.0:8000`) 
 
 import multiprocessing
 import os
+import sys
+
+from festival.config import serving_problems
+
+# Refuse to serve with FLASK_DEBUG set (a public development key) or without a SECRET_KEY of 32 bytes or more:
+# one line per reason, and the exit code gunicorn uses when an app fails to load.
+_problems = serving_problems(dict(os.environ))
+if _problems:
+    for _problem in _problems:
+        print(f"error: {_problem}", file=sys.stderr)
+    sys.exit(4)
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS") or min(multiprocessing.cpu_count() * 2 + 1, 9))
-# Load the app once in the master: a configuration error (no SECRET_KEY) stops the start with one line,
-# instead of workers failing one after another; workers share the loaded code's memory.
+# Load the app once in the master: workers share the loaded code's memory, and an error in the app stops the
+# start once instead of in every worker.
 preload_app = True
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
 # Trust X-Forwarded-* only from the reverse proxy in front (nginx on the same host by default).

@@ -11,7 +11,9 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from festival import extensions as ext
 from festival.config import check_secret_key, load_config
 from festival.core import db as _sqlite_rules  # noqa: F401  (registers the SQLite connect rules)
+from festival.core.headers import register_headers
 from festival.core.i18n import register_filters, select_locale
+from festival.core.web import register_web
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -29,6 +31,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     if overrides:
         app.config.update(overrides)
     check_secret_key(app.config, app.debug)
+    if app.config["SECRET_KEY_PROBLEM"]:
+        app.before_request(_refuse_unconfigured)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     if app.config["PROXY_COUNT"]:
@@ -36,14 +40,23 @@ def create_app(overrides: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
     _init_extensions(app)
+    # Before the blueprints: the app-wide `<int:…>` converter must be in place when their routes are added.
+    register_web(app)
+    register_headers(app)
     _register_blueprints(app)
     _register_cli(app)
     register_filters(app)
-
-    from festival.core.web import register_web
-
-    register_web(app)
     return app
+
+
+def _refuse_unconfigured():
+    """Without a usable SECRET_KEY nothing can be signed: answer 503 (commands still work)."""
+    from flask import current_app
+
+    from festival.core.web import render_error_safely
+
+    current_app.logger.error("refusing requests: %s", current_app.config["SECRET_KEY_PROBLEM"])
+    return render_error_safely(503)
 
 
 def _init_extensions(app: Flask) -> None:

@@ -6,17 +6,24 @@ import os
 from pathlib import Path
 
 DEV_SECRET_KEY = "dev-only-secret-key-not-for-production"
+# 32 bytes of randomness: what `secrets.token_hex(32)` gives (as 64 characters).
+SECRET_KEY_MIN_BYTES = 32
+SECRET_KEY_HELP = "set it to a long random value: python3 -c 'import secrets; print(secrets.token_hex(32))'"
 
 
 class ConfigError(RuntimeError):
     """The environment does not allow the app to start; the message is one line for the operator."""
 
 
+def _truthy(value: str | None) -> bool:
+    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
 def _bool(name: str, default: bool = False) -> bool:
     value = os.environ.get(name)
     if value is None or value == "":
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    return _truthy(value)
 
 
 def normalise_database_url(url: str) -> str:
@@ -31,7 +38,9 @@ def load_config(instance_path: str) -> dict:
     default_db = "sqlite:///" + str(Path(instance_path) / "festival.db")
     return {
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(os.environ.get("DATABASE_URL") or default_db),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Connections are recycled after half an hour rather than pinged before every checkout (a round trip
+        # per request); a connection the server dropped in between fails one request, which the app answers.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_recycle": int(os.environ.get("DATABASE_POOL_RECYCLE") or 1800)},
         "SECRET_KEY": os.environ.get("SECRET_KEY") or None,
         "FESTIVAL_TIMEZONE": os.environ.get("FESTIVAL_TIMEZONE") or "Asia/Ho_Chi_Minh",
         "BABEL_DEFAULT_LOCALE": "vi",
@@ -48,17 +57,47 @@ def load_config(instance_path: str) -> dict:
         "REMEMBER_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", False),
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": 32 * 1024 * 1024,
+        # Strict-Transport-Security on answers served over HTTPS (directly or behind PROXY_COUNT proxies).
+        "HSTS_SECONDS": int(os.environ.get("HSTS_SECONDS") or 365 * 24 * 3600),
+        # How long a shared proxy may keep an anonymous public page.
+        "PUBLIC_CACHE_SECONDS": int(os.environ.get("PUBLIC_CACHE_SECONDS") or 60),
     }
 
 
+def secret_key_problem(key: str | None) -> str | None:
+    """Why `key` cannot sign sessions in production, or None when it can."""
+    if not key:
+        return "SECRET_KEY is not set: " + SECRET_KEY_HELP
+    if len(key.encode("utf-8")) < SECRET_KEY_MIN_BYTES:
+        return f"SECRET_KEY is shorter than {SECRET_KEY_MIN_BYTES} bytes: " + SECRET_KEY_HELP
+    return None
+
+
 def check_secret_key(config: dict, debug: bool) -> None:
-    """A development key is allowed only in debug and tests; production refuses to start without one."""
-    if config.get("SECRET_KEY"):
-        return
+    """Debug and tests fall back to a development key. Elsewhere a missing or short key does not stop the app
+    from loading, so that commands which sign nothing (`db upgrade`, `localities import`, `users create`) work
+    without one; `SECRET_KEY_PROBLEM` then makes every web request answer 503, and gunicorn refuses to start
+    (`serving_problems`, called from gunicorn.conf.py).
+    """
     if debug or config.get("TESTING"):
-        config["SECRET_KEY"] = DEV_SECRET_KEY
+        config["SECRET_KEY"] = config.get("SECRET_KEY") or DEV_SECRET_KEY
+        config["SECRET_KEY_PROBLEM"] = None
         return
-    raise ConfigError(
-        "SECRET_KEY is not set: set it to a long random value (e.g. `python -c 'import secrets; "
-        "print(secrets.token_hex(32))'`) before starting in production."
-    )
+    problem = secret_key_problem(config.get("SECRET_KEY"))
+    config["SECRET_KEY_PROBLEM"] = problem
+    if problem:
+        config["SECRET_KEY"] = None
+
+
+def serving_problems(environ: dict[str, str]) -> list[str]:
+    """What forbids serving the app in production from this environment (gunicorn refuses to start)."""
+    problems = []
+    if _truthy(environ.get("FLASK_DEBUG")):
+        problems.append(
+            "FLASK_DEBUG is set: debug mode uses a public development key and must never serve the app; "
+            "unset it for gunicorn (`make run` is the development server)"
+        )
+    problem = secret_key_problem(environ.get("SECRET_KEY"))
+    if problem:
+        problems.append(problem)
+    return problems

@@ -26,6 +26,16 @@ from festival.extensions import db, limiter
 from tests.factories import Factory
 
 IN_CI = os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
+# Filled by tests/sweep: what the route sweep tried on each database, printed at the end of the run.
+SWEEP_STATS: dict[str, dict[str, int]] = {}
+
+
+def pytest_terminal_summary(terminalreporter):
+    for database, stats in sorted(SWEEP_STATS.items()):
+        terminalreporter.write_line(
+            f"route sweep on {database}: {stats['routes']} routes ({stats['route_methods']} route × method) × "
+            f"{stats['roles']} roles × {stats['values']} hostile values = {stats['requests']} requests"
+        )
 
 
 def require(condition: bool, reason: str) -> None:

@@ -34,6 +34,11 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 _SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: (.+)$")
 
 
+def is_unique_violation(error: IntegrityError) -> bool:
+    """A unique constraint (PostgreSQL SQLSTATE 23505, SQLite's "UNIQUE constraint failed"), not a check or a key."""
+    return getattr(error.orig, "sqlstate", None) == "23505" or bool(_SQLITE_UNIQUE.search(str(error.orig)))
+
+
 def violated_constraint(error: IntegrityError) -> str | None:
     """The name of the unique constraint (or unique index) an IntegrityError broke, on PostgreSQL and SQLite.
 
@@ -61,9 +66,6 @@ def violated_constraint(error: IntegrityError) -> str | None:
     for index in table.indexes:
         if index.unique and [c.name for c in index.columns] == wanted:
             return index.name
-    for column in table.columns:
-        if column.unique and [column.name] == wanted:
-            return f"uq_{table_name}_{column.name}"
     return None
 
 

@@ -32,7 +32,7 @@ def current_language() -> str:
 
 
 def format_day(value: date | datetime | None) -> str:
-    """dd/mm/yyyy in both languages (DESIGN.md §2); datetimes are shown in local time."""
+    """dd/mm/yyyy in both languages (docs/domain.md, "Text"); datetimes are shown in local time."""
     if value is None:
         return ""
     if isinstance(value, datetime):

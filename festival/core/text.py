@@ -1,4 +1,4 @@
-"""Vietnamese text rules (DESIGN.md §2): NFC input, accent folding for search, collation for sorting.
+"""Vietnamese text rules (docs/domain.md, "Text"): NFC input, accent folding for search, collation for sorting.
 
 Folding strips every combining mark and maps đ/Đ by hand (NFD does not decompose them), then lower-cases and
 collapses white space, so "Hà Nội", "Ha Noi" and "  ha   NOI " all fold to "ha noi" and "Hòa"/"Hoà" fold equal.

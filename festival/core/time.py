@@ -1,4 +1,4 @@
-"""Time rules (DESIGN.md §2): store aware UTC, show local (Asia/Ho_Chi_Minh by default, no DST)."""
+"""Time rules (docs/domain.md, "Time"): store aware UTC, show local (Asia/Ho_Chi_Minh by default, no DST)."""
 
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ from sqlalchemy.types import TypeDecorator
 class UTCDateTime(TypeDecorator):
     """An aware datetime stored as UTC.
 
-    SQLite keeps no tzinfo (DESIGN.md §6): values are converted to UTC and stored naive, and come back aware.
+    SQLite keeps no tzinfo (docs/domain.md, "Time"): values are converted to UTC and stored naive, and come back aware.
     On PostgreSQL the column is `timestamp with time zone`. Naive values are refused: they are a bug.
     """
 

@@ -1,21 +1,31 @@
-"""Cross-cutting web behaviour: error pages in the reader's language, JSON problems, security headers."""
+"""Cross-cutting web behaviour: error pages in the reader's language, JSON problems, and the one place where bad
+input becomes a 400/404 instead of a 500.
+
+- URL converters check ids against the columns' range before any query (`<int:…>` is replaced app-wide).
+- A NUL character anywhere in the path, the query string or a form is refused with a 400: PostgreSQL cannot
+  store it in text and would fail inside the driver.
+- A unique-constraint race that a service did not map (see `festival.core.db.commit_unique`) becomes a 409.
+- Any other unexpected error rolls the session back first (so the error page itself can still query) and renders
+  a 500 page of the app, with the security headers; if even that fails, a minimal page in the reader's language.
+"""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, g, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from markupsafe import escape
+from sqlalchemy.exc import IntegrityError
+from werkzeug.exceptions import BadRequest, HTTPException
+from werkzeug.routing import IntegerConverter
 
+from festival.core.db import is_unique_violation
 from festival.core.errors import DomainError
+from festival.core.params import ID_MAX
 
-# Everything is served by the app itself: venues run offline on a LAN (DESIGN.md §2).
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
-)
+FORM_MIMETYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
 
 
 def local_target(target: str | None) -> str | None:
@@ -56,9 +66,11 @@ def _messages(status: int) -> tuple[str, str]:
         403: (_("Forbidden"), _("You do not have permission to see this page.")),
         404: (_("Not found"), _("The page or the unit you asked for does not exist.")),
         405: (_("Method not allowed"), _("This address does not accept that kind of request.")),
+        409: (_("Conflict"), _("Someone else changed the same data at the same moment. Reload and try again.")),
         413: (_("Too large"), _("The file you sent is too large.")),
         429: (_("Too many attempts"), _("Please wait a minute and try again.")),
         500: (_("Server error"), _("Something went wrong on our side. Please try again later.")),
+        503: (_("Unavailable"), _("The service is not available right now. Please try again later.")),
     }
     return messages.get(status, (_("Error"), ""))
 
@@ -70,27 +82,96 @@ def render_error(status: int, detail: str | None = None, code: str | None = None
     return render_template("errors/error.html", status=status, title=title, detail=detail or default_detail), status
 
 
+def _rollback() -> None:
+    """Leave the session usable: a failed flush or commit leaves it refusing every query until rolled back."""
+    from festival.extensions import db
+
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 - the connection itself may be gone; the page must still render
+        current_app.logger.exception("rollback after an error failed")
+
+
+def render_error_safely(status: int, detail: str | None = None, code: str | None = None):
+    """render_error, falling back to a minimal page when the template cannot render (no database, say)."""
+    try:
+        return render_error(status, detail, code)
+    except Exception:  # noqa: BLE001 - last resort: never answer with a bare server page
+        current_app.logger.exception("the error page failed to render")
+        _rollback()
+        title, default_detail = _messages(status)
+        if wants_json():
+            return problem(status, title, detail or default_detail, code)
+        lang = escape(str(g.get("lang") or request.cookies.get("lang") or "vi"))
+        body = (
+            f'<!doctype html><html lang="{lang}"><meta charset="utf-8"><title>{escape(title)}</title>'
+            f"<h1>{status} · {escape(title)}</h1><p>{escape(detail or default_detail)}</p>"
+            f'<p><a href="/">{escape(_("Back to the home page"))}</a></p></html>'
+        )
+        return body, status, {"Content-Type": "text/html; charset=utf-8"}
+
+
+class IdConverter(IntegerConverter):
+    """`<int:…>` everywhere: a whole number from 0 to the largest id every database holds, else no match (404).
+
+    Werkzeug's own converter accepts any length of digits, and a number past 2³¹−1 (PostgreSQL) or 2⁶³−1
+    (SQLite) then fails inside the driver instead of finding nothing.
+    """
+
+    def __init__(self, map, fixed_digits: int = 0, min: int | None = None, max: int | None = None, signed=False):  # noqa: A002
+        super().__init__(map, fixed_digits, 0 if min is None else min, ID_MAX if max is None else max, signed)
+
+
+def _has_nul(values) -> bool:
+    return any("\x00" in key or "\x00" in value for key, value in values.items(multi=True))
+
+
+def refuse_nul() -> None:
+    """Refuse a NUL character in the path, the query string or a form: no field of ours accepts one."""
+    if "\x00" in request.path or _has_nul(request.args):
+        raise BadRequest(_("The request contains a NUL character, which no field accepts."))
+    if (
+        request.method in {"POST", "PUT", "PATCH", "DELETE"}
+        and request.mimetype in FORM_MIMETYPES
+        and _has_nul(request.form)
+    ):
+        raise BadRequest(_("The request contains a NUL character, which no field accepts."))
+
+
 def register_web(app: Flask) -> None:
+    app.url_map.converters["int"] = IdConverter
+    app.before_request(refuse_nul)
+
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):
         status = error.code or 500
         detail = None
         if isinstance(error, CSRFError):
             detail = _("Your form expired or was sent from elsewhere. Reload the page and try again.")
-        return render_error(status, detail)
+        elif isinstance(error, BadRequest) and error.description != BadRequest.description:
+            detail = error.description
+        if status >= 500:
+            _rollback()
+        return render_error_safely(status, detail)
 
     @app.errorhandler(DomainError)
     def _domain_error(error: DomainError):
-        return render_error(error.status, str(error.message), error.code)
+        _rollback()
+        return render_error_safely(error.status, str(error.message), error.code)
 
-    @app.errorhandler(500)
-    def _server_error(_error):
-        return render_error(500)
+    @app.errorhandler(IntegrityError)
+    def _integrity_error(error: IntegrityError):
+        _rollback()
+        if is_unique_violation(error):
+            # A unique constraint a service did not map to a field error: two requests saving the same at once.
+            current_app.logger.warning("unique constraint race: %s", error.orig)
+            return render_error_safely(409)
+        # A check or a foreign key the services should have enforced first: a bug, answered as one.
+        current_app.logger.exception("integrity error on %s %s", request.method, request.path)
+        return render_error_safely(500)
 
-    @app.after_request
-    def _security_headers(response):
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        return response
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception):
+        current_app.logger.exception("unexpected error on %s %s", request.method, request.path)
+        _rollback()
+        return render_error_safely(500)

@@ -1,4 +1,4 @@
-"""Edition forms. Dates are typed dd/mm/yyyy (DESIGN.md §2), whatever the browser's locale."""
+"""Edition forms. Dates are typed dd/mm/yyyy (docs/domain.md, "Text"), whatever the browser's locale."""
 
 from __future__ import annotations
 

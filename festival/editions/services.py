@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from festival.accounts.auth import scope_clause
 from festival.accounts.models import User
+from festival.core.db import commit_unique
 from festival.core.errors import DomainError, NotFound
 from festival.core.pagination import Page, paginate
 from festival.core.text import nfc, prefix_upper_bound, search_key
@@ -50,6 +51,10 @@ def _check_year(year: int) -> None:
         )
 
 
+def _edition_exists(year: int) -> DomainError:
+    return DomainError(_l("The %(year)s edition already exists.", year=year), "edition_exists", field="year")
+
+
 def _check_edition(data: EditionData, edition: Edition | None) -> None:
     """Every rule but the year's, which save_edition checks first (date() refuses years such as 0)."""
     if len(data.theme) > THEME_MAX:
@@ -59,7 +64,7 @@ def _check_edition(data: EditionData, edition: Edition | None) -> None:
         )
     clash = db.session.scalar(select(Edition.id).where(Edition.year == data.year))
     if clash is not None and (edition is None or clash != edition.id):
-        raise DomainError(_l("The %(year)s edition already exists.", year=data.year), "edition_exists", field="year")
+        raise _edition_exists(data.year)
     for name in ("season_start", "season_end", "main_day"):
         day = getattr(data, name)
         if day.year != data.year:
@@ -89,12 +94,15 @@ def save_edition(data: EditionData, edition: Edition | None = None) -> Edition:
     edition.season_end = data.season_end
     edition.main_day = data.main_day
     edition.status = data.status
-    db.session.commit()
+    commit_unique({"uq_editions_year": _edition_exists(data.year)})
     return edition
 
 
 def get_edition(year: int) -> Edition:
-    edition = db.session.scalar(select(Edition).where(Edition.year == year))
+    # A year outside the editions' range finds nothing, without asking the database (its column is a smallint).
+    edition = (
+        db.session.scalar(select(Edition).where(Edition.year == year)) if FIRST_YEAR <= year <= LAST_YEAR else None
+    )
     if edition is None:
         raise NotFound(_l("There is no %(year)s edition.", year=year), "edition_not_found")
     return edition
@@ -136,6 +144,12 @@ class FestivalData:
     notes: str = ""
 
 
+def _festival_exists() -> DomainError:
+    return DomainError(
+        _l("This locality already has a festival day in this edition."), "festival_exists", field="locality"
+    )
+
+
 def _check_festival(edition: Edition, data: FestivalData, festival: LocalityFestival | None) -> None:
     if not data.is_practice and not edition.season_start <= data.day <= edition.season_end:
         raise DomainError(
@@ -164,11 +178,7 @@ def _check_festival(edition: Edition, data: FestivalData, festival: LocalityFest
         )
     )
     if clash is not None and (festival is None or clash != festival.id):
-        raise DomainError(
-            _l("This locality already has a festival day in this edition."),
-            "festival_exists",
-            field="locality",
-        )
+        raise _festival_exists()
     if data.venue is not None and not data.venue.locality.path.startswith(data.locality.path):
         raise DomainError(
             _l("The venue must lie in the locality or below it."), "venue_outside_locality", field="venue"
@@ -198,7 +208,7 @@ def save_festival(edition: Edition, data: FestivalData, festival: LocalityFestiv
     festival.is_practice = data.is_practice
     festival.status = data.status
     festival.notes = nfc(data.notes)
-    db.session.commit()
+    commit_unique({"uq_locality_festivals_edition_id_locality_id": _festival_exists()})
     return festival
 
 

@@ -1,8 +1,8 @@
 """The locality tree: nation → province → commune → residential area.
 
 An adjacency list (parent_id) plus a materialized path of codes ("/VN/01/00004/"), so that a whole subtree is
-one indexed range query on SQLite and PostgreSQL alike (DESIGN.md §4). Codes are the key (§2): names and unit
-types change, codes stay.
+one indexed range query on SQLite and PostgreSQL alike. Codes are the key: names and unit types change, codes
+stay (docs/domain.md, "Administrative units").
 """
 
 from __future__ import annotations

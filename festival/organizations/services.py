@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
 
+from festival.core.db import commit_unique
 from festival.core.errors import DomainError
 from festival.core.text import nfc, search_key
 from festival.extensions import db
@@ -54,6 +55,16 @@ def normalise_email(value: str) -> str:
         ) from None
 
 
+def _organization_exists() -> DomainError:
+    return DomainError(
+        _l("This locality already has an organization of that name."), "organization_exists", field="name"
+    )
+
+
+def _venue_exists() -> DomainError:
+    return DomainError(_l("This locality already has a venue of that name."), "venue_exists", field="name")
+
+
 def save_organization(data: OrganizationData, organization: Organization | None = None) -> Organization:
     name = nfc(data.name)
     if not name:
@@ -66,9 +77,7 @@ def save_organization(data: OrganizationData, organization: Organization | None 
         select(Organization.id).where(Organization.locality_id == data.locality.id, Organization.name == name)
     )
     if clash is not None and (organization is None or clash != organization.id):
-        raise DomainError(
-            _l("This locality already has an organization of that name."), "organization_exists", field="name"
-        )
+        raise _organization_exists()
     phone = normalise_phone(data.phone)
     email = normalise_email(data.email)
     if organization is None:
@@ -81,7 +90,7 @@ def save_organization(data: OrganizationData, organization: Organization | None 
     organization.contact_name = nfc(data.contact_name)
     organization.phone = phone
     organization.email = email
-    db.session.commit()
+    commit_unique({"uq_organizations_locality_id_name": _organization_exists()})
     return organization
 
 
@@ -107,7 +116,7 @@ def save_venue(data: VenueData, venue: Venue | None = None) -> Venue:
         raise DomainError(_l("The capacity must be a positive number."), "capacity_invalid", field="capacity")
     clash = db.session.scalar(select(Venue.id).where(Venue.locality_id == data.locality.id, Venue.name == name))
     if clash is not None and (venue is None or clash != venue.id):
-        raise DomainError(_l("This locality already has a venue of that name."), "venue_exists", field="name")
+        raise _venue_exists()
     if venue is None:
         venue = Venue()
         db.session.add(venue)
@@ -117,7 +126,7 @@ def save_venue(data: VenueData, venue: Venue | None = None) -> Venue:
     venue.latitude = data.latitude
     venue.longitude = data.longitude
     venue.capacity = data.capacity
-    db.session.commit()
+    commit_unique({"uq_venues_locality_id_name": _venue_exists()})
     return venue
 
 

@@ -24,8 +24,9 @@ from festival.localities.cli import builtin_units
 from festival.localities.generator import communes_from_csv, generate
 from tests.conftest import require
 
-# DESIGN.md §6: the order PostgreSQL's "vi-VN-x-icu" gives on this machine, and the one Vietnamese readers expect.
-DESIGN_ORDER = ["An", "Anh", "Ăn", "Ân", "Dung", "Đức", "Oanh", "Ông", "Ơn", "Uyên", "Ưng"]
+# The order PostgreSQL's "vi-VN-x-icu" gives on this machine, and the one Vietnamese readers expect
+# (docs/domain.md, "Text").
+REFERENCE_ORDER = ["An", "Anh", "Ăn", "Ân", "Dung", "Đức", "Oanh", "Ông", "Ơn", "Uyên", "Ưng"]
 # Vietnamese dictionaries order the tones ngang, huyền, hỏi, ngã, sắc, nặng (Vietlex, "Quy tắc sắp xếp đơn vị
 # từ vựng trong từ điển tiếng Việt"); CLDR's Vietnamese tailoring, and so ICU and PostgreSQL, agree.
 TONE_ORDER = ["a", "à", "ả", "ã", "á", "ạ"]
@@ -128,13 +129,13 @@ def test_prefix_upper_bound_closes_the_prefix_range():
 
 @pytest.mark.parametrize("seed", range(5))
 def test_sort_key_follows_the_vietnamese_alphabet(seed):
-    assert vi_sorted(shuffled(DESIGN_ORDER, seed)) == DESIGN_ORDER
+    assert vi_sorted(shuffled(REFERENCE_ORDER, seed)) == REFERENCE_ORDER
 
 
 def test_sort_key_is_not_code_point_order():
-    # By code point Ă, Ân, Đ, Ô, Ơ, Ư come after every ASCII letter: the DESIGN list would be scrambled.
-    assert sorted(DESIGN_ORDER) != DESIGN_ORDER
-    keys = [sort_key(name) for name in DESIGN_ORDER]
+    # By code point Ă, Ân, Đ, Ô, Ơ, Ư come after every ASCII letter: the list would be scrambled.
+    assert sorted(REFERENCE_ORDER) != REFERENCE_ORDER
+    keys = [sort_key(name) for name in REFERENCE_ORDER]
     assert keys == sorted(keys)
     assert len(set(keys)) == len(keys)
 
@@ -204,8 +205,8 @@ def test_foreign_letters_sort_with_their_base_letter_or_after_the_alphabet():
 
 
 def test_vi_sorted_sorts_objects_by_a_key():
-    rows = [{"code": code, "name": name} for code, name in zip(itertools.count(), reversed(DESIGN_ORDER))]
-    assert [row["name"] for row in vi_sorted(rows, key=lambda row: row["name"])] == DESIGN_ORDER
+    rows = [{"code": code, "name": name} for code, name in zip(itertools.count(), reversed(REFERENCE_ORDER))]
+    assert [row["name"] for row in vi_sorted(rows, key=lambda row: row["name"])] == REFERENCE_ORDER
 
 
 # --- cross-check with PostgreSQL's ICU collation ----------------------------------------------------------------
@@ -242,8 +243,8 @@ def icu(database):
 
 def test_design_list_sorts_as_postgresql_icu(icu):
     for seed in range(3):
-        names = shuffled(DESIGN_ORDER, seed)
-        assert icu_sorted(names) == vi_sorted(names) == DESIGN_ORDER
+        names = shuffled(REFERENCE_ORDER, seed)
+        assert icu_sorted(names) == vi_sorted(names) == REFERENCE_ORDER
 
 
 def test_tone_order_sorts_as_postgresql_icu(icu):
