@@ -14,6 +14,7 @@ import gzip
 import hashlib
 import mimetypes
 import os
+import stat
 import threading
 from dataclasses import dataclass, field
 
@@ -79,25 +80,31 @@ class AssetStore:
     def __init__(self, folder: str):
         self.folder = folder
         self._assets: dict[str, Asset] = {}
+        self._large: dict[str, tuple[tuple[int, int], str]] = {}  # path -> (stamp, version) of files not kept
 
-    def path(self, filename: str) -> str | None:
+    def resolve(self, filename: str) -> tuple[str, tuple[int, int]] | None:
+        """The file's path in the folder and its stamp, or None when it is not a file there."""
         path = safe_join(self.folder, filename)
-        return path if path and os.path.isfile(path) else None
-
-    def get(self, filename: str) -> Asset | None:
-        """The file's asset, or None when it does not exist or is too large to keep in memory."""
-        path = self.path(filename)
         if path is None:
             return None
         try:
-            stat = os.stat(path)
-        except OSError:
+            info = os.stat(path)
+        except (OSError, ValueError):
             return None
-        stamp = (stat.st_mtime_ns, stat.st_size)
+        if not stat.S_ISREG(info.st_mode):
+            return None
+        return path, (info.st_mtime_ns, info.st_size)
+
+    def get(self, filename: str) -> Asset | None:
+        """The file's asset, or None when it does not exist or is too large to keep in memory."""
+        found = self.resolve(filename)
+        if found is None:
+            return None
+        path, stamp = found
         asset = self._assets.get(path)
         if asset is not None and asset.stamp == stamp:
             return asset
-        if stat.st_size > MAX_IN_MEMORY:
+        if stamp[1] > MAX_IN_MEMORY:
             return None
         with open(path, "rb") as f:
             body = f.read()
@@ -107,14 +114,20 @@ class AssetStore:
         return asset
 
     def version(self, filename: str) -> str | None:
-        path = self.path(filename)
-        if path is None:
-            return None
+        """The hash of the file's content (its first 16 hex digits), or None when there is no such file."""
         asset = self.get(filename)
         if asset is not None:
             return asset.version
-        with open(path, "rb") as f:  # a large file: hashed, not kept
-            return hashlib.file_digest(f, "sha256").hexdigest()[:16]
+        found = self.resolve(filename)
+        if found is None:
+            return None
+        path, stamp = found
+        known = self._large.get(path)
+        if known is None or known[0] != stamp:
+            with open(path, "rb") as f:  # a large file: hashed, not kept
+                known = (stamp, hashlib.file_digest(f, "sha256").hexdigest()[:16])
+            self._large[path] = known
+        return known[1]
 
 
 def _store() -> AssetStore:
@@ -138,10 +151,12 @@ def serve_static(filename: str):
     store = _store()
     asset = store.get(filename)
     if asset is None:
-        if store.path(filename) is None:
+        if store.resolve(filename) is None:
             abort(404)
+        # Too large to keep in memory: sent from the disk as it is, still cached for a year when fingerprinted.
         response = send_from_directory(store.folder, filename, max_age=None)
-        response.headers["Cache-Control"] = REVALIDATE
+        fingerprinted = request.args.get(VERSION_ARG) == store.version(filename)
+        response.headers["Cache-Control"] = IMMUTABLE if fingerprinted else REVALIDATE
         return response
 
     encodings = asset.encodings()

@@ -257,3 +257,26 @@ def test_a_repeat_view_asks_for_no_css_or_js(live_server, served, open_page, mak
     expect(page.locator("h1")).to_be_visible()
     assert [p for p in served if p.startswith(("/static/css/", "/static/js/"))] == []
     assert "/" in served  # the pages themselves were asked for
+
+
+def test_another_site_cannot_switch_the_language(live_server, open_page, make):
+    make.tree()
+    page = open_page(DESKTOP)
+    page.goto(live_server + "/localities/01")
+    page.locator(".lang-switch button[value=en]").click()  # from this site: it works
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+
+    # A page of another site (localhost is not 127.0.0.1) with a form aimed at the switch.
+    elsewhere = live_server.replace("127.0.0.1", "localhost") + "/forged"
+    forged = (
+        f'<!doctype html><form method="post" action="{live_server}/language">'
+        '<input type="hidden" name="next" value="/"><button name="lang" value="vi">Go</button></form>'
+    )
+    page.route(elsewhere, lambda route: route.fulfill(status=200, content_type="text/html", body=forged))
+    page.goto(elsewhere)
+    with page.expect_response(live_server + "/language") as answer:
+        page.locator("button").click()
+    assert answer.value.status == 400
+    assert answer.value.header_value("set-cookie") is None
+    page.goto(live_server + "/localities/01")
+    expect(page.locator("html")).to_have_attribute("lang", "en")  # unchanged

@@ -154,3 +154,22 @@ def test_the_home_page_with_its_css_and_js_weighs_at_most_30_kb_compressed(clien
         assert asset.status_code == 200, url
         total += len(asset.get_data())
     assert total <= 30 * 1024, f"{total} bytes"
+
+
+def test_a_file_too_large_to_keep_is_sent_from_the_disk(app, monkeypatch, tmp_path):
+    from festival.core import assets
+
+    (tmp_path / "big.json").write_bytes(b'{"x": "' + b"a" * 3000 + b'"}')
+    monkeypatch.setattr(assets, "MAX_IN_MEMORY", 1000)
+    monkeypatch.setitem(app.extensions, "festival_assets", AssetStore(str(tmp_path)))
+    client = app.test_client()
+    with app.test_request_context():
+        from flask import url_for
+
+        url = url_for("static", filename="big.json")
+    assert "?v=" in url
+    response = client.get(url, headers={"Accept-Encoding": "gzip"})
+    assert response.status_code == 200
+    assert response.get_data() == (tmp_path / "big.json").read_bytes()
+    assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert client.get("/static/big.json").headers["Cache-Control"] == "no-cache"
