@@ -46,7 +46,7 @@
     if (!list) return;
     var fill = input.dataset.fill ? document.getElementById(input.dataset.fill) : null;
     var submit = input.hasAttribute("data-submit");
-    var timer = null, active = -1, controller = null, asked = "";
+    var timer = null, active = -1, controller = null, asked = "", chosen = null;
     input.setAttribute("role", "combobox");
     input.setAttribute("aria-autocomplete", "list");
     input.setAttribute("aria-controls", list.id);
@@ -75,7 +75,7 @@
     function choose(option) {
       close();
       if (fill) {
-        fill.value = option.dataset.value;
+        fill.value = chosen = option.dataset.value;
         input.value = option.dataset.name;
         fill.dispatchEvent(new Event("change", { bubbles: true }));
       } else if (source.href) {
@@ -138,7 +138,12 @@
     }
 
     input.addEventListener("input", function () {
-      if (fill && fill.value) { fill.value = ""; fill.dispatchEvent(new Event("change", { bubbles: true })); }
+      // The text no longer names what was chosen: forget the choice. A visible box (not the contract's hidden
+      // input) is only cleared when it holds what this box put there.
+      if (fill && fill.value && (fill.type === "hidden" || fill.value === chosen)) {
+        fill.value = ""; chosen = null;
+        fill.dispatchEvent(new Event("change", { bubbles: true }));
+      }
       clearTimeout(timer);
       timer = setTimeout(run, 150);
     });

@@ -280,3 +280,32 @@ def test_another_site_cannot_switch_the_language(live_server, open_page, make):
     assert answer.value.header_value("set-cookie") is None
     page.goto(live_server + "/localities/01")
     expect(page.locator("html")).to_have_attribute("lang", "en")  # unchanged
+
+
+def test_a_page_with_a_chart_loads_the_chart_library_by_itself(live_server, served, open_page, app):
+    with app.test_request_context():
+        from flask import url_for
+
+        library = url_for("static", filename="vendor/chart.umd.min.js")
+    body = (
+        '<!doctype html><html lang="vi"><head><meta charset="utf-8">'
+        f'<script type="application/json" id="i18n">{{"chartScript": "{library}"}}</script>'
+        '<script src="/static/js/app.js" defer></script></head><body>'
+        '<canvas id="c" data-chart="c-data" data-label="Ngày hội" width="400" height="200"></canvas>'
+        '<script type="application/json" id="c-data">{"labels": ["01/08", "02/08"], "values": [2, 5]}</script>'
+        "</body></html>"
+    )
+    page = open_page(DESKTOP)
+    page.route(
+        live_server + "/chart-test", lambda route: route.fulfill(status=200, content_type="text/html", body=body)
+    )
+    page.goto(live_server + "/chart-test")
+    page.wait_for_function("typeof window.Chart === 'function'")
+    canvas = page.locator("#c")
+    page.wait_for_function(
+        "() => { const c = document.getElementById('c');"
+        " return c.getContext('2d').getImageData(0, 0, c.width, c.height).data.some((v, i) => i % 4 === 3 && v > 0); }"
+    )
+    assert canvas.is_visible()
+    assert library in served
+    assert page.errors == []
