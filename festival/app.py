@@ -11,6 +11,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from festival import extensions as ext
 from festival.config import check_secret_key, load_config
 from festival.core import db as _sqlite_rules  # noqa: F401  (registers the SQLite connect rules)
+from festival.core.assets import init_assets
+from festival.core.forms import register_form_helpers
 from festival.core.headers import register_headers
 from festival.core.i18n import register_filters, select_locale
 from festival.core.web import register_web
@@ -46,6 +48,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     _register_blueprints(app)
     _register_cli(app)
     register_filters(app)
+    register_form_helpers(app)
+    init_assets(app)
     return app
 
 

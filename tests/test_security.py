@@ -78,6 +78,11 @@ def html_post_rules(app: Flask) -> list:
     return [r for r in all_rules(app) if "POST" in r.methods and not r.rule.startswith("/api/")]
 
 
+# Refused by their Sec-Fetch-Site / Origin headers instead of a token (a token needs a session cookie, which the
+# language switch must not give every visitor): see test_the_language_switch_refuses_cross_site_posts.
+TOKENLESS = {"/language"}
+
+
 def methods(rule) -> list[str]:
     return sorted(rule.methods - IGNORED_METHODS)
 
@@ -119,7 +124,8 @@ def test_error_and_redirect_responses_carry_the_headers_too(app, client, world):
     responses = {
         "404": client.get("/no/such/page"),
         "405": client.get("/logout"),
-        "400 csrf": client.post("/language", data={"lang": "en"}),
+        "400 csrf": client.post("/login", data={"username": "admin", "password": "x"}),
+        "400 cross-site": client.post("/language", data={"lang": "en"}, headers={"Sec-Fetch-Site": "cross-site"}),
         "302 login wall": client.get("/dashboard"),
         "api 404": client.get("/api/v1/localities/zz999"),
         "static": client.get("/static/css/app.css"),
@@ -153,7 +159,7 @@ def test_public_pages_with_existing_arguments_answer_200(app, client, world):
 
 @pytest.mark.parametrize("existing", [True, False], ids=["existing", "unknown"])
 def test_every_admin_and_dashboard_route_sends_anonymous_users_to_login(app, client, world, existing):
-    token = csrf_token(client, "/")
+    token = csrf_token(client, "/login")
     for rule in protected_rules(app):
         url = build(app, rule, sample_values(rule, world, existing))
         for method in methods(rule):
@@ -205,7 +211,7 @@ def test_admin_reaches_every_admin_page(app, client, world):
 def test_every_html_post_route_refuses_a_request_without_csrf_token(app, client, world, who):
     if who:
         assert login(client, who).status_code == 302
-    rules = html_post_rules(app)
+    rules = [r for r in html_post_rules(app) if r.rule not in TOKENLESS]
     assert rules
     for rule in rules:
         url = build(app, rule, sample_values(rule, world))
@@ -217,8 +223,29 @@ def test_every_html_post_route_refuses_a_request_without_csrf_token(app, client,
         assert client.get("/dashboard").status_code == 200  # the refused logout left the session alone
 
 
+@pytest.mark.parametrize("who", [None, "admin"])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Sec-Fetch-Site": "cross-site"},
+        {"Sec-Fetch-Site": "same-site"},
+        {"Origin": "https://evil.example"},
+        {"Origin": "null"},
+        {"Sec-Fetch-Site": "cross-site", "Origin": "http://localhost"},
+    ],
+)
+def test_the_language_switch_refuses_cross_site_posts(client, world, who, headers):
+    if who:
+        assert login(client, who).status_code == 302
+    for url in TOKENLESS:
+        response = client.post(url, data={"lang": "en", "next": "/"}, headers=headers)
+        assert response.status_code == 400, f"{url} {headers}"
+        assert "Your form expired or was sent from elsewhere." in response.get_data(as_text=True)
+        assert not any(c.startswith("lang=") for c in response.headers.getlist("Set-Cookie"))
+
+
 def test_a_post_refused_for_csrf_changes_nothing(app, client, world):
-    response = client.post("/language", data={"lang": "vi", "next": "/"})
+    response = client.post("/language", data={"lang": "vi", "next": "/"}, headers={"Origin": "https://evil.example"})
     assert response.status_code == 400
     assert all("lang=vi" not in c for c in response.headers.getlist("Set-Cookie"))
 
@@ -251,7 +278,7 @@ def test_session_cookie_is_http_only_and_same_site_lax(client, world):
 
 
 def test_language_cookie_is_same_site_lax(client, world):
-    response = client.post("/language", data={"lang": "vi", "next": "/", "csrf_token": csrf_token(client, "/")})
+    response = client.post("/language", data={"lang": "vi", "next": "/"}, headers={"Sec-Fetch-Site": "same-origin"})
     assert response.status_code == 302
     cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("lang="))
     assert "SameSite=Lax" in cookie

@@ -23,8 +23,19 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture
-def live_server(app, database):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+def served() -> list[str]:
+    """The paths (with their query) the live server was asked for, in order."""
+    return []
+
+
+@pytest.fixture
+def live_server(app, database, served):
+    def recording(environ, start_response):
+        query = environ.get("QUERY_STRING")
+        served.append(environ.get("PATH_INFO", "") + (f"?{query}" if query else ""))
+        return app(environ, start_response)
+
+    server = make_server("127.0.0.1", 0, recording, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -74,8 +74,8 @@ def test_dashboard_chart_draws(live_server, page, make):
     expect(page).to_have_url(live_server + "/dashboard")
     canvas = page.locator("#season-chart")
     expect(canvas).to_be_visible()
-    # Chart.js has drawn on the canvas: some pixel is not transparent.
-    drawn = canvas.evaluate(
-        "c => c.getContext('2d').getImageData(0, 0, c.width, c.height).data.some((v, i) => i % 4 === 3 && v > 0)"
+    # Chart.js has drawn on the canvas (once the deferred scripts have run): some pixel is not transparent.
+    page.wait_for_function(
+        "() => { const c = document.getElementById('season-chart');"
+        " return c.getContext('2d').getImageData(0, 0, c.width, c.height).data.some((v, i) => i % 4 === 3 && v > 0); }"
     )
-    assert drawn

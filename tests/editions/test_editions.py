@@ -280,6 +280,13 @@ def test_single_digit_days_and_months_are_accepted(admin_client):
     assert edition.main_day == date(2027, 8, 2)
 
 
+@pytest.mark.parametrize("typed", ["01/07/2027", "1/7/2027", "01-07-2027", "01.07.2027", "1.7.2027", "2027-07-01"])
+def test_dates_are_read_in_the_forms_people_type(admin_client, typed):
+    response = post_form(admin_client, "/admin/editions/new", new_edition_form(season_start=typed))
+    assert response.status_code == 302
+    assert services.get_edition(2027).season_start == date(2027, 7, 1)
+
+
 def test_admin_edits_an_edition(admin_client, make):
     make.edition(2027, "draft", theme="Cũ")
     page = admin_client.get("/admin/editions/2027")
@@ -309,13 +316,13 @@ def test_admin_edits_an_edition(admin_client, make):
     assert edition_count() == 1
 
 
-@pytest.mark.parametrize("typed", ["31/02/2027", "2027-07-01", "01.07.2027", "hôm nay", "07/01/27"])
+@pytest.mark.parametrize("typed", ["31/02/2027", "32/07/2027", "1/13/2027", "2027/07/01", "hôm nay", "07/01/27"])
 def test_a_bad_date_is_refused_and_the_typed_text_kept(admin_client, typed):
     response = post_form(admin_client, "/admin/editions/new", new_edition_form(season_start=typed))
     assert response.status_code == 400
     fields = form_fields(response.get_data(as_text=True))
     assert fields["season_start"].value == typed
-    assert fields["season_start"].errors
+    assert fields["season_start"].errors == ["Not a valid date. Type it as dd/mm/yyyy, e.g. 19/08/2027."]
     assert fields["season_end"].value == "19/08/2027"
     assert fields["theme"].value == "Toàn dân tham gia bảo vệ an ninh Tổ quốc"
     assert edition_count() == 0
@@ -323,9 +330,9 @@ def test_a_bad_date_is_refused_and_the_typed_text_kept(admin_client, typed):
 
 def test_a_bad_date_on_edit_is_refused_and_changes_nothing(admin_client, make):
     make.edition(2027, "draft")
-    response = post_form(admin_client, "/admin/editions/2027", new_edition_form(season_end="2027-08-19"))
+    response = post_form(admin_client, "/admin/editions/2027", new_edition_form(season_end="19/08/27"))
     assert response.status_code == 400
-    assert form_fields(response.get_data(as_text=True))["season_end"].value == "2027-08-19"
+    assert form_fields(response.get_data(as_text=True))["season_end"].value == "19/08/27"
     db.session.expire_all()
     assert services.get_edition(2027).season_end == date(2027, 8, 19)
 

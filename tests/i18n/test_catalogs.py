@@ -67,7 +67,7 @@ def test_vietnamese_by_default_and_english_sticks(client):
 
 
 def test_language_switch_refuses_foreign_redirects_and_unknown_languages(client):
-    response = post_form(client, "/language", {"lang": "fr", "next": "https://evil.example/"}, page="/")
+    response = client.post("/language", data={"lang": "fr", "next": "https://evil.example/"})
     assert response.headers["Location"] == "/"
     assert "lang=" not in response.headers.get("Set-Cookie", "")
 

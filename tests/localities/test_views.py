@@ -8,7 +8,7 @@ import pytest
 from flask_babel import force_locale, gettext
 
 from festival.localities.importer import import_bytes
-from tests.conftest import count_queries, post_form
+from tests.conftest import count_queries
 from tests.localities.conftest import commune_rows, csv_bytes, unit
 
 # A unit's page: the unit, its trail, its children (count + page), the current edition. With an edition, its
@@ -30,7 +30,7 @@ def link_positions(body: str, codes: list[str]) -> list[int]:
 
 
 def switch_language(client, lang: str):
-    response = post_form(client, "/language", {"lang": lang, "next": "/localities"}, page="/localities")
+    response = client.post("/language", data={"lang": lang, "next": "/localities"})
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/localities")
     return response
@@ -109,7 +109,7 @@ def test_the_404_page_is_english_after_switching_and_the_choice_sticks(make, cli
 
 def test_an_unknown_language_is_ignored(make, client):
     make.tree()
-    response = post_form(client, "/language", {"lang": "fr"}, page="/")
+    response = client.post("/language", data={"lang": "fr"})
     assert response.status_code == 302
     assert "lang=" not in response.headers.get("Set-Cookie", "")
     assert html_lang(client.get("/localities/01").get_data(as_text=True)) == "vi"
