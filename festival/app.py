@@ -74,7 +74,6 @@ def _init_extensions(app: Flask) -> None:
         locale_selector=select_locale,
         default_translation_directories=str(ROOT / "festival" / "translations"),
     )
-    ext.limiter.init_app(app)
 
     from festival.accounts.auth import init_login
 

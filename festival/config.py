@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 DEV_SECRET_KEY = "dev-only-secret-key-not-for-production"
@@ -26,6 +27,21 @@ def _bool(name: str, default: bool = False) -> bool:
     return _truthy(value)
 
 
+_DURATION_RE = re.compile(r"^\s*(\d+)\s*([smhd]?)\s*$", re.IGNORECASE)
+_DURATION_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def _seconds(name: str, default: int) -> int:
+    """A duration from the environment: whole seconds ("43200"), or with a unit: "90m", "12h", "14d"."""
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    match = _DURATION_RE.match(value)
+    if not match or int(match.group(1)) <= 0:
+        raise ConfigError(f"{name}={value!r} is not a duration: use whole seconds or a number with s, m, h or d.")
+    return int(match.group(1)) * _DURATION_UNITS[match.group(2).lower()]
+
+
 def normalise_database_url(url: str) -> str:
     """Accept the common spellings of a PostgreSQL URL and use the psycopg 3 driver for them."""
     for prefix in ("postgres://", "postgresql://"):
@@ -47,9 +63,16 @@ def load_config(instance_path: str) -> dict:
         "BABEL_DEFAULT_TIMEZONE": "UTC",
         "LANGUAGES": ("vi", "en"),
         "CLI_LANGUAGE": os.environ.get("FESTIVAL_LANGUAGE") or "vi",
+        # Login throttling (festival.accounts.throttle): where attempts are counted, and the limits.
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI") or "memory://",
-        "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
-        "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT") or "5 per minute;30 per hour",
+        "RATELIMIT_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX") or "ngayhoi:login:",
+        "LOGIN_PAIR_LIMIT": os.environ.get("LOGIN_PAIR_LIMIT") or "5 per minute;30 per hour",
+        "LOGIN_ADDRESS_LIMIT": os.environ.get("LOGIN_ADDRESS_LIMIT") or "300 per hour",
+        "LOGIN_ACCOUNT_SLOWDOWN": os.environ.get("LOGIN_ACCOUNT_SLOWDOWN") or "50 per hour",
+        "LOGIN_SLOW_PAIR_LIMIT": os.environ.get("LOGIN_SLOW_PAIR_LIMIT") or "1 per 5 minutes",
+        # Server-side sessions (festival.accounts.sessions), in seconds.
+        "SESSION_IDLE_TIMEOUT": _seconds("SESSION_IDLE_TIMEOUT", 12 * 3600),
+        "SESSION_LIFETIME": _seconds("SESSION_LIFETIME", 14 * 86400),
         "PROXY_COUNT": int(os.environ.get("PROXY_COUNT") or 0),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

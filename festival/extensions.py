@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from flask import request
 from flask_babel import Babel
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -32,8 +30,8 @@ migrate = Migrate()
 csrf = CSRFProtect()
 babel = Babel()
 login_manager = LoginManager()
-limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=True)
 
 
 def client_address() -> str:
-    return get_remote_address() or request.remote_addr or "unknown"
+    """The visitor's address (behind PROXY_COUNT trusted proxies, ProxyFix has already put the client's here)."""
+    return request.remote_addr or "unknown"

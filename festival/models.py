@@ -1,6 +1,6 @@
 """Every model, imported once so that Alembic and the app see the whole schema."""
 
-from festival.accounts.models import Role, User
+from festival.accounts.models import Role, User, UserSession
 from festival.editions.models import Edition, EditionStatus, FestivalStatus, LocalityFestival, festival_hosts
 from festival.localities.models import Locality, LocalityLevel
 from festival.organizations.models import Organization, OrganizationKind, Venue
@@ -16,6 +16,7 @@ __all__ = [
     "OrganizationKind",
     "Role",
     "User",
+    "UserSession",
     "Venue",
     "festival_hosts",
 ]

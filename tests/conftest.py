@@ -21,8 +21,9 @@ from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 
 from festival import create_app
+from festival.accounts.throttle import login_throttle
 from festival.config import normalise_database_url
-from festival.extensions import db, limiter
+from festival.extensions import db
 from tests.factories import Factory
 
 IN_CI = os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
@@ -85,7 +86,6 @@ def app(database_url, tmp_path_factory):
             "SECRET_KEY": "test-secret-key",
             "SQLALCHEMY_DATABASE_URI": database_url,
             "SERVER_NAME": None,
-            "LOGIN_RATE_LIMIT": "5 per minute",
             "TESTING_FAST_HASHING": True,
         }
     )
@@ -113,7 +113,7 @@ def database(app):
                     for depth in (3, 2, 1, 0):
                         conn.execute(table.delete().where(table.c.depth == depth))
                 conn.execute(table.delete())
-        limiter.reset()
+        login_throttle().reset()
         ctx.pop()
 
 

@@ -1,4 +1,4 @@
-"""Passwords, sessions, roles and locality scopes."""
+"""Passwords, the Flask-Login hook-up, roles and locality scopes."""
 
 from __future__ import annotations
 
@@ -11,8 +11,10 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import ColumnElement, false, true
 
+from festival.accounts import sessions
 from festival.accounts.models import Role, User
-from festival.extensions import db, login_manager
+from festival.accounts.throttle import init_throttle
+from festival.extensions import login_manager
 from festival.localities.models import Locality
 from festival.localities.services import subtree_clause
 
@@ -54,17 +56,14 @@ def init_login(app: Flask) -> None:
     login_manager.login_message = _l("Please log in to see this page.")
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
+    sessions.init_sessions(app)
+    init_throttle(app)
 
 
 @login_manager.user_loader
-def _load_user(user_id: str) -> User | None:
-    ident, _, token = user_id.partition(".")
-    if not ident.isdigit():
-        return None
-    user = db.session.get(User, int(ident))
-    if user is None or not user.active or user.session_token != token:
-        return None
-    return user
+def _load_user(token: str) -> User | None:
+    """The cookie's id is the token of a session record kept on the server (see accounts.sessions)."""
+    return sessions.load(token)
 
 
 def role_required(*roles: Role):

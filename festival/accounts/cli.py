@@ -1,10 +1,11 @@
-"""`flask users ...`: create accounts and reset passwords from the command line."""
+"""`flask users ...`: create accounts, reset passwords and prune expired sessions from the command line."""
 
 from __future__ import annotations
 
 import click
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from festival.accounts import services
 from festival.accounts.models import Role
@@ -20,12 +21,14 @@ def users_cli() -> None:
 @click.argument("username")
 @click.option("--full-name", required=True, help="Full name (one field, e.g. “Nguyễn Văn An”).")
 @click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
-@click.option("--scope", "scope_code", default="", help="Locality code (organizer, check-in staff).")
-@click.option("--organization", "organization_id", type=int, default=None, help="Organization id (representative).")
+@click.option(
+    "--scope", "scope", default="", help="Locality code or name (organizer, check-in staff), e.g. 01 or “Sóc Sơn”."
+)
+@click.option("--organization", "organization", default="", help="Organization id or name (representative).")
 @click.option("--email", default="")
 @click.password_option(help="Asked for when not given.")
 @with_appcontext
-def create_command(username, full_name, role, scope_code, organization_id, email, password) -> None:
+def create_command(username, full_name, role, scope, organization, email, password) -> None:
     """Create an account with a role and a scope."""
     try:
         user = services.create_user(
@@ -34,8 +37,8 @@ def create_command(username, full_name, role, scope_code, organization_id, email
                 full_name=full_name,
                 role=role,
                 email=email,
-                scope_code=scope_code,
-                organization_id=organization_id,
+                scope_name=scope,
+                organization_name=organization,
                 password=password,
             )
         )
@@ -55,3 +58,11 @@ def set_password_command(username, password) -> None:
     except DomainError as error:
         raise click.ClickException(str(error.message)) from None
     click.echo(_("Password changed for %(name)s.", name=username))
+
+
+@users_cli.command("prune-sessions")
+@with_appcontext
+def prune_sessions_command() -> None:
+    """Delete expired sessions (logging in does it too; run it from cron when logins are rare)."""
+    removed = services.prune_sessions()
+    click.echo(ngettext("%(num)d expired session removed.", "%(num)d expired sessions removed.", removed))

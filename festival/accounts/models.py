@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-import secrets
 from datetime import datetime
 from enum import StrEnum
 
@@ -18,7 +17,7 @@ from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from festival.core.time import utcnow
-from festival.core.types import UTCDateTime
+from festival.core.types import UTCDateTime, binary_string
 from festival.extensions import db
 from festival.localities.models import Locality
 from festival.organizations.models import Organization
@@ -43,8 +42,7 @@ ROLE_LABELS = {
 }
 
 
-def new_session_token() -> str:
-    return secrets.token_urlsafe(16)
+SEARCH_TEXT_MAX = 300
 
 
 class User(UserMixin, db.Model):
@@ -59,8 +57,9 @@ class User(UserMixin, db.Model):
     scope_locality_id: Mapped[int | None] = mapped_column(ForeignKey("localities.id", ondelete="RESTRICT"), index=True)
     organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id", ondelete="RESTRICT"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    # Part of the session cookie's user id: rotating it ends every session of the user.
-    session_token: Mapped[str] = mapped_column(String(32), default=new_session_token)
+    # "username folded full name" (core.text.fold: no accents, lower case), kept by the services: what the
+    # administrators' account search matches, so that "nguyen" finds "Nguyễn Văn An".
+    search_text: Mapped[str] = mapped_column(binary_string(SEARCH_TEXT_MAX), default="", index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -81,8 +80,45 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return bool(self.active)
 
+    # The session record this request was authenticated with, and its token (set by accounts.sessions when a
+    # session starts or is loaded; not columns). Flask-Login keeps get_id() in the signed session cookie: the
+    # cookie holds only the token of a record kept on the server, so ending the record ends the cookie.
+    current_session = None  # UserSession | None
+    session_token = None  # str | None
+
     def get_id(self) -> str:
-        return f"{self.id}.{self.session_token}"
+        if not self.session_token:
+            raise RuntimeError("log in through festival.accounts.sessions.start(), which makes a session record")
+        return self.session_token
 
     def __repr__(self) -> str:
         return f"<User {self.username} {self.role}>"
+
+
+class UserSession(db.Model):
+    """One login on one device, kept on the server: logging out, a new password or deactivation delete it.
+
+    The browser holds a random token; only its SHA-256 is stored, so a copy of the table opens no session.
+    """
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_agent: Mapped[str] = mapped_column(String(512), default="")
+    address: Mapped[str] = mapped_column(String(45), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    # Written at most once a minute (accounts.sessions.TOUCH_INTERVAL), not on every request.
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+    user: Mapped[User] = relationship()
+
+    @property
+    def device(self) -> str:
+        from festival.accounts.devices import describe
+
+        return describe(self.user_agent)
+
+    def __repr__(self) -> str:
+        return f"<UserSession {self.id} user={self.user_id}>"

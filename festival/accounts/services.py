@@ -1,62 +1,200 @@
-"""Account rules: who may exist with which role and scope; log-in checks."""
+"""Account rules: who may exist with which role and scope; logging in, sessions and passwords."""
 
 from __future__ import annotations
 
+import math
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
+from flask_babel import ngettext
+from flask_babel.speaklater import LazyString
+from sqlalchemy import select
 
+from festival.accounts import sessions
 from festival.accounts.auth import hash_password, verify_password
-from festival.accounts.models import Role, User, new_session_token
+from festival.accounts.models import SEARCH_TEXT_MAX, Role, User, UserSession
+from festival.accounts.throttle import Throttled, login_throttle
+from festival.core.db import commit_unique
 from festival.core.errors import DomainError, NotFound
 from festival.core.pagination import Page, paginate
-from festival.core.text import nfc
+from festival.core.params import parse_id
+from festival.core.text import fold, nfc, search_key
 from festival.core.time import utcnow
 from festival.extensions import db
+from festival.localities import services as localities
 from festival.localities.models import Locality
-from festival.localities.services import find_by_code
 from festival.organizations.models import Organization
-from festival.organizations.services import normalise_email
+from festival.organizations.services import normalise_email, search_organizations
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
+USERNAME_MAX = 64
 PASSWORD_MIN = 10
 PASSWORD_MAX = 128
 FULL_NAME_MAX = 200
+CODE_MAX = 20
+# What a person types into a picker: a unit's full name is at most 255 characters, an organization's too.
+PICKER_TEXT_MAX = 255
+CANDIDATES_SHOWN = 5
+# The account search reads at most this much of the query, and at most this many words of it.
+SEARCH_QUERY_MAX = 100
+SEARCH_WORDS_MAX = 5
 
 
 class LoginFailed(DomainError):
     status = 401
 
 
+class LoginThrottled(DomainError):
+    """Too many attempts from this address (at this account, or at all): `wait` seconds to wait."""
+
+    status = 429
+
+    def __init__(self, wait: int, field: str | None = None):
+        super().__init__(
+            _l("Too many failed attempts. Wait %(wait)s, then try again.", wait=wait_text(wait)),
+            "login_throttled",
+            field=field,
+        )
+        self.wait = wait
+
+
+def _count_text(unit: str, num: int) -> str:
+    # ngettext (not lazy_ngettext, which `make messages` does not extract), called when the text is shown.
+    if unit == "second":
+        return ngettext("%(num)d second", "%(num)d seconds", num)
+    if unit == "minute":
+        return ngettext("%(num)d minute", "%(num)d minutes", num)
+    if unit == "hour":
+        return ngettext("%(num)d hour", "%(num)d hours", num)
+    return ngettext("%(num)d day", "%(num)d days", num)
+
+
+def wait_text(seconds: int) -> LazyString:
+    """'45 seconds', '5 minutes' in the reader's language, rounded up (never a shorter wait than the real one)."""
+    if seconds < 60:
+        return LazyString(_count_text, "second", seconds)
+    return LazyString(_count_text, "minute", math.ceil(seconds / 60))
+
+
+def duration_text(seconds: int) -> LazyString:
+    """A configured duration in the largest whole unit: '14 days', '12 hours', '90 minutes'."""
+    if seconds >= 86400 and seconds % 86400 == 0:
+        return LazyString(_count_text, "day", seconds // 86400)
+    if seconds >= 3600 and seconds % 3600 == 0:
+        return LazyString(_count_text, "hour", seconds // 3600)
+    return wait_text(seconds)
+
+
+def username_taken() -> DomainError:
+    return DomainError(_l("This username is taken."), "username_taken", field="username")
+
+
 @dataclass
 class UserData:
-    """What a form or the CLI gives to create or change an account."""
+    """What a form or the CLI gives to create or change an account.
+
+    The scope is a unit's code (`scope_code`, what the picker's script fills in) or, when that is empty, what
+    the person typed (`scope_name`: a code or a name); the organization likewise (`organization_id`, raw from
+    the form, or `organization_name`).
+    """
 
     username: str
     full_name: str
     role: str
     email: str = ""
     scope_code: str = ""
-    organization_id: int | None = None
+    scope_name: str = ""
+    organization_id: int | str | None = None
+    organization_name: str = ""
     password: str | None = None
     active: bool = True
+
+
+def has_control_characters(value: str) -> bool:
+    """NUL, other control characters, unassigned or private code points: never part of a name."""
+    return any(unicodedata.category(ch)[0] == "C" for ch in value)
 
 
 def normalise_username(value: str) -> str:
     return nfc(value).lower()
 
 
-def authenticate(username: str, password: str) -> User:
-    """One generic failure for an unknown user, a wrong password or a deactivated account."""
-    user = db.session.scalar(select(User).where(User.username == normalise_username(username)))
+def _plausible_username(name: str) -> bool:
+    return 0 < len(name) <= USERNAME_MAX and not has_control_characters(name)
+
+
+def search_text(username: str, full_name: str) -> str:
+    """What the account search matches: the username and the folded full name ("Hoà" and "Hòa" are equal)."""
+    return f"{username} {fold(full_name)}"[:SEARCH_TEXT_MAX]
+
+
+# --- logging in and out ------------------------------------------------------------------------------------------
+
+
+def log_in(username: str, password: str, *, address: str = "", user_agent: str = "") -> User:
+    """Check a password under the login throttle and open a session; the returned user carries its token.
+
+    One generic failure for an unknown user, a wrong password or a deactivated account. The attempt takes its
+    place in the throttle's windows before the password is checked (see accounts.throttle).
+    """
+    name = normalise_username(username)
+    throttle = login_throttle()
+    try:
+        attempt = throttle.reserve(name, address)
+    except Throttled as error:
+        raise LoginThrottled(error.wait) from None
+    user = None
+    if _plausible_username(name):
+        user = db.session.scalar(select(User).where(User.username == name))
     ok = verify_password(user, password or "")
     if not ok or user is None or not user.active:
+        throttle.failed(attempt)
         raise LoginFailed(_l("Wrong username or password."), "login_failed")
+    throttle.succeeded(attempt)
     user.last_login_at = utcnow()
+    sessions.start(user, address=address, user_agent=user_agent)
     db.session.commit()
     return user
+
+
+def log_out(user: User) -> None:
+    """End the session the request came with (the cookie then opens nothing, wherever it was copied)."""
+    if user.current_session is not None:
+        sessions.end(user.current_session)
+        db.session.commit()
+
+
+def account_sessions(user: User) -> list[UserSession]:
+    return sessions.active_sessions(user)
+
+
+def end_session(user: User, session_id) -> bool:
+    """End one of the user's own sessions; True when it was the one this request came with."""
+    ident = parse_id(session_id)
+    record = sessions.find_own(user, ident) if ident is not None else None
+    if record is None:
+        raise NotFound(_l("This session has already ended."), "session_not_found")
+    current = user.current_session is not None and record.id == user.current_session.id
+    sessions.end(record)
+    db.session.commit()
+    return current
+
+
+def end_other_sessions(user: User) -> int:
+    ended = sessions.end_all(user, keep=user.current_session)
+    db.session.commit()
+    return ended
+
+
+def prune_sessions() -> int:
+    removed = sessions.purge_expired()
+    db.session.commit()
+    return removed
+
+
+# --- passwords ---------------------------------------------------------------------------------------------------
 
 
 def check_password(password: str, username: str) -> None:
@@ -76,29 +214,175 @@ def check_password(password: str, username: str) -> None:
         raise DomainError(_l("The password must differ from the username."), "password_is_username", field="password")
 
 
+def change_own_password(user: User, current: str, new: str, *, address: str = "") -> None:
+    """A user changes their own password: the current one is required (and its checks are throttled like
+    logins, so a session left open is no way to guess it); every other session of the user ends."""
+    check_password(new, user.username)
+    throttle = login_throttle()
+    try:
+        attempt = throttle.reserve(user.username, address)
+    except Throttled as error:
+        raise LoginThrottled(error.wait, field="current_password") from None
+    if not verify_password(user, current or ""):
+        throttle.failed(attempt)
+        raise DomainError(_l("The current password is not right."), "current_password_wrong", field="current_password")
+    throttle.succeeded(attempt)
+    if new == current:
+        raise DomainError(
+            _l("The new password must differ from the current one."), "password_unchanged", field="password"
+        )
+    user.password_hash = hash_password(new)
+    sessions.end_all(user, keep=user.current_session)
+    db.session.commit()
+
+
+def set_password(username: str, password: str) -> User:
+    """Set a password from the command line: every session of the account ends."""
+    user = get_by_username(username)
+    check_password(password, user.username)
+    user.password_hash = hash_password(password)
+    sessions.end_all(user)
+    db.session.commit()
+    return user
+
+
+# --- scopes: a unit or an organization, chosen by name -----------------------------------------------------------
+
+
+def _shown(value: str, limit: int) -> str:
+    """Typed text fit to be repeated in a message: printable characters only, not too long."""
+    return "".join(ch for ch in value if ch.isprintable())[:limit]
+
+
+def _candidates(items, describe) -> str:
+    return "; ".join(describe(item) for item in items[:CANDIDATES_SHOWN])
+
+
+def _describe_locality(locality: Locality) -> str:
+    parent = locality.parent
+    if parent is not None and parent.depth > 0:
+        return f"{locality.full_name}, {parent.full_name} ({locality.code})"
+    return f"{locality.full_name} ({locality.code})"
+
+
+def resolve_locality(code: str, text: str, field: str = "scope_code") -> Locality:
+    """The unit a picker names: its code when the script filled it in, else what was typed (a code, or a name
+    that matches one unit, accents, case and spacing aside)."""
+    code = nfc(code)
+    text = nfc(text)
+    if code:
+        found = None
+        if len(code) <= CODE_MAX and not has_control_characters(code):
+            found = localities.find_by_code(code)
+        if found is None:
+            raise DomainError(
+                _l("No administrative unit has the code %(code)s.", code=_shown(code, CODE_MAX)),
+                "locality_not_found",
+                field=field,
+            )
+        return found
+    if not text:
+        raise DomainError(_l("Choose the locality this account works in."), "scope_required", field=field)
+    not_found = DomainError(
+        _l("No administrative unit is called “%(name)s”.", name=_shown(text, 80)), "locality_not_found", field=field
+    )
+    if len(text) > PICKER_TEXT_MAX or has_control_characters(text):
+        raise not_found
+    if len(text) <= CODE_MAX:
+        by_code = localities.find_by_code(text)
+        if by_code is not None:
+            return by_code
+        if text.isascii() and text.isdigit():  # units' codes are digits: this was meant as one
+            raise DomainError(
+                _l("No administrative unit has the code %(code)s.", code=text), "locality_not_found", field=field
+            )
+    results = localities.search(text, limit=CANDIDATES_SHOWN + 1)
+    key = search_key(text)
+    exact = [loc for loc in results if key in (loc.search_name, loc.search_full)]
+    if len(exact) == 1:
+        return exact[0]
+    if len(results) == 1:
+        return results[0]
+    if not results:
+        raise not_found
+    raise DomainError(
+        _l(
+            "Several units match “%(name)s”: %(candidates)s. Choose one from the list or type its code.",
+            name=_shown(text, 80),
+            candidates=_candidates(exact or results, _describe_locality),
+        ),
+        "locality_ambiguous",
+        field=field,
+    )
+
+
+def _describe_organization(organization: Organization) -> str:
+    return f"{organization.name}, {organization.locality.full_name} (#{organization.id})"
+
+
+def resolve_organization(raw_id, text: str, field: str = "organization_id") -> Organization:
+    """The organization a picker names: its id when the script filled it in, else what was typed (an id, or a
+    name that matches one organization, accents and case aside)."""
+    if raw_id not in (None, ""):
+        ident = parse_id(raw_id)
+        organization = db.session.get(Organization, ident) if ident is not None else None
+        if organization is None:
+            raise DomainError(
+                _l("This organization does not exist. Choose one from the list."), "organization_not_found", field=field
+            )
+        return organization
+    text = nfc(text)
+    if not text:
+        raise DomainError(_l("Choose the organization this account speaks for."), "organization_required", field=field)
+    not_found = DomainError(
+        _l("No organization is called “%(name)s”.", name=_shown(text, 80)), "organization_not_found", field=field
+    )
+    if len(text) > PICKER_TEXT_MAX or has_control_characters(text):
+        raise not_found
+    typed_id = parse_id(text.lstrip("#"))
+    if typed_id is not None:
+        organization = db.session.get(Organization, typed_id)
+        if organization is not None:
+            return organization
+    results = search_organizations(text, limit=CANDIDATES_SHOWN + 1)
+    key = search_key(text)
+    exact = [org for org in results if org.search_name == key]
+    if len(exact) == 1:
+        return exact[0]
+    if len(results) == 1:
+        return results[0]
+    if not results:
+        raise not_found
+    raise DomainError(
+        _l(
+            "Several organizations match “%(name)s”: %(candidates)s. Choose one from the list or type its number.",
+            name=_shown(text, 80),
+            candidates=_candidates(exact or results, _describe_organization),
+        ),
+        "organization_ambiguous",
+        field=field,
+    )
+
+
 def _resolve_scope(data: UserData) -> tuple[Locality | None, Organization | None]:
     role = Role(data.role)
+    # A hidden id that is not an id at all is a tampered form: say so even when the role does not use it.
+    if data.organization_id not in (None, "") and parse_id(data.organization_id) is None:
+        raise DomainError(
+            _l("This organization does not exist. Choose one from the list."),
+            "organization_not_found",
+            field="organization_id",
+        )
     scope = None
     organization = None
     if role in (Role.ORGANIZER, Role.CHECKIN_STAFF):
-        if not data.scope_code:
-            raise DomainError(_l("Choose the locality this account works in."), "scope_required", field="scope_code")
-        scope = find_by_code(nfc(data.scope_code))
-        if scope is None:
-            raise DomainError(
-                _l("No administrative unit has the code %(code)s.", code=data.scope_code),
-                "locality_not_found",
-                field="scope_code",
-            )
+        scope = resolve_locality(data.scope_code, data.scope_name)
     if role == Role.ORG_REP:
-        organization = db.session.get(Organization, data.organization_id) if data.organization_id else None
-        if organization is None:
-            raise DomainError(
-                _l("Choose the organization this account speaks for."),
-                "organization_required",
-                field="organization_id",
-            )
+        organization = resolve_organization(data.organization_id, data.organization_name)
     return scope, organization
+
+
+# --- creating and changing accounts ------------------------------------------------------------------------------
 
 
 def _normalise_email(value: str) -> str:
@@ -113,23 +397,30 @@ def _validate(data: UserData, user: User | None) -> None:
             "username_invalid",
             field="username",
         )
-    if not nfc(data.full_name):
+    full_name = nfc(data.full_name)
+    if not full_name:
         raise DomainError(_l("The full name is required."), "full_name_required", field="full_name")
     # The form checks lengths too, but the CLI (and later the API) come straight here: PostgreSQL would refuse
     # a longer value with a DataError instead of a message.
-    if len(nfc(data.full_name)) > FULL_NAME_MAX:
+    if len(full_name) > FULL_NAME_MAX:
         raise DomainError(
             _l("The full name can have at most %(n)s characters.", n=FULL_NAME_MAX),
             "full_name_too_long",
             field="full_name",
         )
+    if has_control_characters(full_name):
+        raise DomainError(
+            _l("The full name contains characters that are not allowed."), "full_name_invalid", field="full_name"
+        )
+    if not data.role:
+        raise DomainError(_l("Choose a role."), "role_required", field="role")
     try:
         Role(data.role)
     except ValueError:
         raise DomainError(_l("Unknown role."), "role_unknown", field="role") from None
     clash = db.session.scalar(select(User.id).where(User.username == data.username))
     if clash is not None and (user is None or clash != user.id):
-        raise DomainError(_l("This username is taken."), "username_taken", field="username")
+        raise username_taken()
 
 
 def create_user(data: UserData) -> User:
@@ -140,9 +431,11 @@ def create_user(data: UserData) -> User:
         raise DomainError(_l("A password is required."), "password_required", field="password")
     check_password(data.password, data.username)
     scope, organization = _resolve_scope(data)
+    full_name = nfc(data.full_name)
     user = User(
         username=data.username,
-        full_name=nfc(data.full_name),
+        full_name=full_name,
+        search_text=search_text(data.username, full_name),
         email=email,
         role=data.role,
         scope_locality=scope,
@@ -151,11 +444,14 @@ def create_user(data: UserData) -> User:
         active=data.active,
     )
     db.session.add(user)
-    db.session.commit()
+    # Two administrators creating the same username at once both pass the check above; the loser gets its error.
+    commit_unique({"uq_users_username": username_taken()})
     return user
 
 
 def update_user(user: User, data: UserData, acting: User) -> User:
+    """Change an account. A new password or a deactivation ends the account's sessions; when administrators
+    give themselves a new password, the session they are using stays open."""
     data.username = normalise_username(data.username)
     _validate(data, user)
     if user.id == acting.id and (data.role != Role.ADMIN or not data.active):
@@ -164,50 +460,57 @@ def update_user(user: User, data: UserData, acting: User) -> User:
         )
     email = _normalise_email(data.email)
     scope, organization = _resolve_scope(data)
+    end_sessions = False
     if data.password:
         check_password(data.password, data.username)
         user.password_hash = hash_password(data.password)
-        user.session_token = new_session_token()
+        end_sessions = True
     if user.active and not data.active:
-        user.session_token = new_session_token()
+        end_sessions = True
     user.username = data.username
     user.full_name = nfc(data.full_name)
+    user.search_text = search_text(user.username, user.full_name)
     user.email = email
     user.role = data.role
     user.scope_locality = scope
     user.organization = organization
     user.active = data.active
-    db.session.commit()
-    return user
-
-
-def set_password(username: str, password: str) -> User:
-    user = get_by_username(username)
-    check_password(password, user.username)
-    user.password_hash = hash_password(password)
-    user.session_token = new_session_token()
-    db.session.commit()
+    if end_sessions:
+        sessions.end_all(user, keep=acting.current_session if user.id == acting.id else None)
+    commit_unique({"uq_users_username": username_taken()})
     return user
 
 
 def get_by_username(username: str) -> User:
-    user = db.session.scalar(select(User).where(User.username == normalise_username(username)))
+    name = normalise_username(username)
+    user = db.session.scalar(select(User).where(User.username == name)) if _plausible_username(name) else None
     if user is None:
-        raise NotFound(_l("No account is called %(name)s.", name=username), "user_not_found")
+        raise NotFound(_l("No account is called %(name)s.", name=_shown(username, USERNAME_MAX)), "user_not_found")
     return user
 
 
 def get_user(user_id: int) -> User:
-    user = db.session.get(User, user_id)
+    ident = parse_id(user_id)
+    user = db.session.get(User, ident) if ident is not None else None
     if user is None:
         raise NotFound(_l("No such account."), "user_not_found")
     return user
 
 
+def clean_query(query: str | None) -> str:
+    """A search query cut to a sane length, without NUL or other control characters (tabs become spaces)."""
+    text = nfc(query)[:SEARCH_QUERY_MAX]
+    return "".join(" " if ch.isspace() else ch for ch in text if ch.isspace() or not has_control_characters(ch))
+
+
+def search_words(query: str) -> list[str]:
+    """The folded words of an account search (at most SEARCH_WORDS_MAX of them)."""
+    return fold(clean_query(query)).split()[:SEARCH_WORDS_MAX]
+
+
 def list_users(query: str = "", page: int = 1) -> Page:
+    """Accounts whose username or full name contains every word of the query, accents and case aside."""
     stmt = select(User).order_by(User.username)
-    q = nfc(query).lower()
-    if q:
-        like = f"%{q}%"
-        stmt = stmt.where(or_(User.username.like(like), func.lower(User.full_name).like(like)))
+    for word in search_words(query):
+        stmt = stmt.where(User.search_text.contains(word, autoescape=True))
     return paginate(stmt, page)

@@ -1,76 +1,151 @@
-"""Log in, log out, and the administrators' account management."""
+"""Log in and out, one's own account (sessions, password), and the administrators' account management."""
 
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 
-from festival.accounts import services
+from festival.accounts import services, sessions
 from festival.accounts.auth import role_required
-from festival.accounts.forms import LoginForm, UserForm
-from festival.accounts.models import Role
-from festival.core.errors import DomainError
+from festival.accounts.forms import EndSessionForm, LoginForm, PasswordChangeForm, UserForm
+from festival.accounts.models import Role, User
+from festival.core.errors import DomainError, NotFound
 from festival.core.forms import show_error
 from festival.core.pagination import parse_page
 from festival.core.web import local_target
-from festival.extensions import limiter
 
 bp = Blueprint("accounts", __name__)
-
-
-def _login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
-def _username_key() -> str:
-    return "login-user:" + services.normalise_username(request.form.get("username", ""))
-
-
-def _failed(response) -> bool:
-    """Only failed attempts count against the limit."""
-    return response.status_code != 302
 
 
 def _safe_next(target: str | None) -> str:
     return local_target(target) or url_for("dashboard.index")
 
 
+def _me() -> User:
+    return current_user._get_current_object()
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed)
-@limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed, key_func=_username_key)
 def login():
     if current_user.is_authenticated:
         return redirect(_safe_next(request.args.get("next")))
     form = LoginForm()
     status = 200
+    headers = {}
     if form.validate_on_submit():
         try:
-            user = services.authenticate(form.username.data, form.password.data)
+            user = services.log_in(
+                form.username.data,
+                form.password.data,
+                address=sessions.request_address(),
+                user_agent=sessions.request_user_agent(),
+            )
+        except services.LoginThrottled as error:
+            flash(str(error.message), "error")
+            status = 429
+            headers["Retry-After"] = str(error.wait)
         except DomainError as error:
             flash(str(error.message), "error")
-            status = 401
+            status = error.status
         else:
             login_user(user)
             flash(_("Welcome, %(name)s.", name=user.full_name), "success")
             return redirect(_safe_next(request.args.get("next")))
     elif request.method == "POST":
         status = 400
-    return render_template("accounts/login.html", form=form), status
+    # After a failure the username stays filled in and the cursor waits in the password box.
+    focus = "password" if request.method == "POST" and form.username.data else "username"
+    return render_template("accounts/login.html", form=form, focus=focus), status, headers
 
 
 @bp.post("/logout")
 @login_required
 def logout():
+    services.log_out(_me())
     logout_user()
     flash(_("You have logged out."), "info")
     return redirect(url_for("public.home"))
 
 
+# --- one's own account -------------------------------------------------------------------------------------------
+
+
+def _account_page(password_form: PasswordChangeForm, status: int = 200):
+    me = _me()
+    return (
+        render_template(
+            "accounts/account.html",
+            user=me,
+            sessions=services.account_sessions(me),
+            current_session_id=me.current_session.id if me.current_session else None,
+            password_form=password_form,
+            end_form=EndSessionForm(),
+            idle_text=services.duration_text(current_app.config["SESSION_IDLE_TIMEOUT"]),
+            lifetime_text=services.duration_text(current_app.config["SESSION_LIFETIME"]),
+        ),
+        status,
+    )
+
+
+@bp.get("/dashboard/account")
+@login_required
+def account():
+    return _account_page(PasswordChangeForm())
+
+
+@bp.post("/dashboard/account/password")
+@login_required
+def change_password():
+    form = PasswordChangeForm()
+    status = 400
+    if form.validate_on_submit():
+        try:
+            services.change_own_password(
+                _me(), form.current_password.data, form.password.data, address=sessions.request_address()
+            )
+        except DomainError as error:
+            show_error(form, error)
+            status = error.status
+        else:
+            flash(_("Your password has been changed. Your other sessions have ended."), "success")
+            return redirect(url_for("accounts.account"))
+    return _account_page(form, status)
+
+
+@bp.post("/dashboard/account/sessions/<int:session_id>/end")
+@login_required
+def end_session(session_id: int):
+    # The CSRF token (EndSessionForm's only field) is checked for every POST before a view runs.
+    try:
+        was_current = services.end_session(_me(), session_id)
+    except NotFound as error:
+        flash(str(error.message), "info")
+        return redirect(url_for("accounts.account"))
+    if was_current:
+        logout_user()
+        flash(_("You have logged out."), "info")
+        return redirect(url_for("public.home"))
+    flash(_("The session has ended."), "success")
+    return redirect(url_for("accounts.account"))
+
+
+@bp.post("/dashboard/account/sessions/end-others")
+@login_required
+def end_other_sessions():
+    ended = services.end_other_sessions(_me())
+    flash(ngettext("%(num)d other session has ended.", "%(num)d other sessions have ended.", ended), "success")
+    return redirect(url_for("accounts.account"))
+
+
+# --- the administrators' account management ----------------------------------------------------------------------
+
+
 @bp.get("/admin/users")
 @role_required(Role.ADMIN)
 def users():
-    q = request.args.get("q", "")
+    q = services.clean_query(request.args.get("q", ""))
     page = services.list_users(q, parse_page(request.args.get("page")))
     return render_template("accounts/users.html", page=page, q=q)
 
@@ -80,9 +155,11 @@ def _data(form: UserForm) -> services.UserData:
         username=form.username.data or "",
         full_name=form.full_name.data or "",
         email=form.email.data or "",
-        role=form.role.data,
+        role=form.role.data or "",
         scope_code=(form.scope_code.data or "").strip(),
-        organization_id=form.organization_id.data,
+        scope_name=form.scope_name.data or "",
+        organization_id=(form.organization_id.data or "").strip(),
+        organization_name=form.organization_name.data or "",
         password=form.password.data or None,
         active=bool(form.active.data),
     )
@@ -110,17 +187,16 @@ def user_edit(user_id: int):
     form = UserForm(obj=user)
     if request.method == "GET":
         form.scope_code.data = user.scope_locality.code if user.scope_locality else ""
+        form.scope_name.data = user.scope_locality.full_name if user.scope_locality else ""
+        form.organization_id.data = str(user.organization_id) if user.organization_id else ""
+        form.organization_name.data = user.organization.name if user.organization else ""
         form.password.data = ""
     if form.validate_on_submit():
         try:
-            services.update_user(user, _data(form), current_user)
+            services.update_user(user, _data(form), _me())
         except DomainError as error:
             show_error(form, error)
         else:
-            if user.id == current_user.id:
-                # A new password ends the account's sessions (a new session token): all but this one, which
-                # takes the new token instead of logging its own administrator out.
-                login_user(user)
             flash(_("Account %(name)s saved.", name=user.username), "success")
             return redirect(url_for("accounts.users"))
     return render_template("accounts/user_form.html", form=form, user=user), 400 if request.method == "POST" else 200

@@ -54,7 +54,16 @@ class _FormParser(HTMLParser):
         record = self._field()
         if record is None:
             return
-        if tag in ("input", "textarea", "select") and attrs.get("name") and not record.name:
+        if tag in ("input", "textarea", "select") and attrs.get("name") and record.name:
+            # A second control in the same field (a picker's hidden input): its own value, the field's errors.
+            self.fields[attrs["name"]] = FormField(
+                name=attrs["name"],
+                value=attrs.get("value"),
+                errors=record.errors,
+                has_error=record.has_error,
+                invalid=record.invalid,
+            )
+        elif tag in ("input", "textarea", "select") and attrs.get("name"):
             record.name = attrs["name"]
             record.invalid = attrs.get("aria-invalid") == "true"
             if tag == "input":
@@ -88,7 +97,11 @@ class _FormParser(HTMLParser):
 
 
 def form_fields(html: str) -> dict[str, FormField]:
-    """The fields of the page's forms by control name (the CSRF token's hidden input is not in a field div)."""
+    """The fields of the page's forms by control name (the CSRF token's hidden input is not in a field div).
+
+    A field with two controls (a picker: a search box and the hidden input its suggestions fill) gives two
+    entries that share the field's errors.
+    """
     parser = _FormParser()
     parser.feed(html)
     return parser.fields

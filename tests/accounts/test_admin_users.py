@@ -23,7 +23,9 @@ def user_form(**changes) -> dict:
         "full_name": "Nguyễn Văn An",
         "email": "An.Nguyen@Example.vn",
         "role": "organizer",
+        "scope_name": "Xã Sóc Sơn",
         "scope_code": "00376",
+        "organization_name": "",
         "organization_id": "",
         "password": NEW_PASSWORD,
         "active": "y",
@@ -39,7 +41,9 @@ def edit_form(user: User, **changes) -> dict:
         "full_name": user.full_name,
         "email": user.email,
         "role": user.role,
+        "scope_name": user.scope_locality.full_name if user.scope_locality else "",
         "scope_code": user.scope_locality.code if user.scope_locality else "",
+        "organization_name": user.organization.name if user.organization else "",
         "organization_id": str(user.organization_id or ""),
         "password": "",
         "active": "y" if user.active else None,
@@ -68,7 +72,9 @@ def test_admin_creates_an_organizer_with_a_commune_scope(admin_client, tree, app
         "full_name",
         "email",
         "role",
+        "scope_name",
         "scope_code",
+        "organization_name",
         "organization_id",
         "password",
         "active",
@@ -141,6 +147,9 @@ def test_edit_page_shows_the_account_without_its_password(admin_client, make, tr
     assert fields["email"].value == "orga@example.vn"
     assert fields["role"].value == "organizer"
     assert fields["scope_code"].value == "00376"
+    # The scope by its name, the code in small print.
+    assert fields["scope_name"].value == "Xã Sóc Sơn"
+    assert "code 00376" in page.get_data(as_text=True)
     assert fields["password"].value in (None, "")
     assert fields["active"].value == "on"
 
@@ -270,16 +279,47 @@ INVALID_CREATIONS = [
         id="username-too-short",
     ),
     pytest.param(
-        {"scope_code": ""},
+        {"scope_code": "", "scope_name": ""},
         "scope_code",
         "Choose the locality this account works in.",
         id="scope-missing",
     ),
     pytest.param(
-        {"role": "checkin_staff", "scope_code": ""},
+        {"role": "checkin_staff", "scope_code": "", "scope_name": ""},
         "scope_code",
         "Choose the locality this account works in.",
         id="checkin-scope-missing",
+    ),
+    pytest.param(
+        {"scope_code": "", "scope_name": "Xã Không Có"},
+        "scope_code",
+        "No administrative unit is called “Xã Không Có”.",
+        id="scope-name-unknown",
+    ),
+    pytest.param(
+        {"scope_code": "", "scope_name": "55555"},
+        "scope_code",
+        "No administrative unit has the code 55555.",
+        id="scope-code-typed-unknown",
+    ),
+    pytest.param(
+        {"scope_code": "", "scope_name": "thanh"},
+        "scope_code",
+        "Several units match “thanh”: Thành phố Hà Nội (01); Tỉnh Thanh Hoá (38). "
+        "Choose one from the list or type its code.",
+        id="scope-name-ambiguous",
+    ),
+    pytest.param(
+        {"scope_code": "", "scope_name": "x" * 256},
+        "scope_name",
+        None,
+        id="scope-name-too-long",
+    ),
+    pytest.param(
+        {"scope_code": "0" * 21},
+        "scope_code",
+        None,
+        id="scope-code-too-long",
     ),
     pytest.param(
         {"scope_code": "99999"},
@@ -288,22 +328,52 @@ INVALID_CREATIONS = [
         id="unknown-scope",
     ),
     pytest.param(
-        {"role": "org_rep", "scope_code": "", "organization_id": ""},
+        {"role": "org_rep", "scope_code": "", "scope_name": "", "organization_id": ""},
         "organization_id",
         "Choose the organization this account speaks for.",
         id="org-rep-without-organization",
     ),
     pytest.param(
-        {"role": "org_rep", "scope_code": "", "organization_id": "999999"},
+        {"role": "org_rep", "scope_code": "", "scope_name": "", "organization_id": "999999"},
         "organization_id",
-        "Choose the organization this account speaks for.",
+        "This organization does not exist. Choose one from the list.",
         id="org-rep-with-unknown-organization",
+    ),
+    pytest.param(
+        {"role": "org_rep", "scope_code": "", "scope_name": "", "organization_name": "Hội Không Có"},
+        "organization_id",
+        "No organization is called “Hội Không Có”.",
+        id="org-rep-organization-name-unknown",
+    ),
+    pytest.param(
+        {"role": "org_rep", "scope_code": "", "scope_name": "", "organization_name": "cong an"},
+        "organization_id",
+        None,  # names both, see test_several_organizations_matching_are_named_with_their_place
+        id="org-rep-organization-name-ambiguous",
     ),
     pytest.param(
         {"organization_id": "abc"},
         "organization_id",
-        None,
+        "This organization does not exist. Choose one from the list.",
         id="organization-not-a-number",
+    ),
+    pytest.param(
+        {"role": "org_rep", "scope_code": "", "scope_name": "", "organization_id": "2147483648"},
+        "organization_id",
+        "This organization does not exist. Choose one from the list.",
+        id="organization-id-out-of-range",
+    ),
+    pytest.param(
+        {"role": "org_rep", "scope_code": "", "scope_name": "", "organization_id": "-1"},
+        "organization_id",
+        "This organization does not exist. Choose one from the list.",
+        id="organization-id-negative",
+    ),
+    pytest.param(
+        {"role": "", "scope_code": "", "scope_name": ""},
+        "role",
+        "Choose a role.",
+        id="role-not-chosen",
     ),
     pytest.param(
         {"password": "short"},
@@ -344,11 +414,21 @@ INVALID_CREATIONS = [
 ]
 
 
+PICKERS = {
+    "scope_code": {"scope_name", "scope_code"},
+    "scope_name": {"scope_name", "scope_code"},
+    "organization_id": {"organization_name", "organization_id"},
+    "organization_name": {"organization_name", "organization_id"},
+}
+
+
 @pytest.mark.parametrize(("changes", "field", "message"), INVALID_CREATIONS)
 def test_invalid_account_is_refused_with_the_typed_values_and_the_reason(
     admin_client, make, tree, changes, field, message
 ):
     make.user("organizer", scope=tree["01"], username="taken")
+    make.organization(tree["00376"], name="Công an xã Sóc Sơn")
+    make.organization(tree["00004"], name="Công an phường Ba Đình")
     before = user_count()
     sent = user_form(**{"full_name": "Võ Thị Sáu", "email": "vts@example.vn", **changes})
 
@@ -361,13 +441,13 @@ def test_invalid_account_is_refused_with_the_typed_values_and_the_reason(
     assert fields[field].has_error and fields[field].invalid
     if message:
         assert message in fields[field].errors
-    # Every other field is quiet.
-    assert [name for name, f in fields.items() if f.errors] == [field]
+    # Every other field is quiet (a picker's search box and hidden input are one field).
+    assert {name for name, f in fields.items() if f.errors} == PICKERS.get(field, {field})
     # What the user typed comes back, except the password.
-    for name in ("username", "full_name", "email", "scope_code", "organization_id"):
+    for name in ("username", "full_name", "email", "scope_name", "scope_code", "organization_name", "organization_id"):
         assert (fields[name].value or "") == sent.get(name, ""), name
-    if sent["role"] in {"organizer", "checkin_staff", "org_rep", "admin"}:
-        assert fields["role"].value == sent["role"]
+    if sent["role"] in {"organizer", "checkin_staff", "org_rep", "admin", ""}:
+        assert (fields["role"].value or "") == sent["role"]
     assert fields["password"].value in (None, "")
     assert sent["password"] not in response.get_data(as_text=True) or sent["password"] == ""
 
@@ -377,11 +457,12 @@ def test_invalid_edit_keeps_the_typed_values_and_changes_nothing(admin_client, m
     response = post_form(
         admin_client,
         f"/admin/users/{user.id}",
-        edit_form(user, full_name="Tên Mới", scope_code="12345", password="ngan"),
+        edit_form(user, full_name="Tên Mới", scope_code="12345", scope_name="Xã Mới", password="ngan"),
     )
     assert response.status_code == 400
     fields = form_fields(response.get_data(as_text=True))
     assert fields["scope_code"].value == "12345"
+    assert fields["scope_name"].value == "Xã Mới"
     assert "No administrative unit has the code 12345." in fields["scope_code"].errors
     assert fields["full_name"].value == "Tên Mới"
     assert fields["password"].value in (None, "")
