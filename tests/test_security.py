@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from tests.accounts.support import english_client, linked_urls
 from tests.conftest import csrf_token, login
@@ -54,7 +55,7 @@ def sample_values(rule, world, existing: bool = True) -> dict:
     for name in rule.arguments:
         if name in known:
             values[name] = known[name]
-        elif type(rule._converters[name]).__name__ == "IntegerConverter":
+        elif isinstance(rule._converters[name], IntegerConverter):
             values[name] = 1 if existing else 999999
         else:
             values[name] = "01" if existing else "zz999"

@@ -206,8 +206,11 @@ def test_a_session_that_is_not_ones_own_cannot_be_ended(app, organizer, make, tr
     if session_id == "other":
         session_id = records(db.session.scalar(select(User).where(User.username == "other")))[0].id
     response = post_form(me, f"{ACCOUNT}/sessions/{session_id}/end", {}, page=ACCOUNT)
-    assert response.status_code == 302
-    assert ("info", "This session has already ended.") in flashes(me.get(ACCOUNT).get_data(as_text=True))
+    if isinstance(session_id, int) and session_id >= 2**31:
+        assert response.status_code == 404  # not an id at all: the route does not match
+    else:
+        assert response.status_code == 302
+        assert ("info", "This session has already ended.") in flashes(me.get(ACCOUNT).get_data(as_text=True))
     assert is_logged_in(victim)
     assert is_logged_in(me)
 
@@ -245,6 +248,14 @@ def test_changing_ones_password_ends_the_other_sessions_and_keeps_this_one(app, 
     assert login(browser(app), "orga", NEW_PASSWORD).status_code == 302
 
 
+def test_a_nul_byte_in_the_password_form_is_refused_and_changes_nothing(app, organizer):
+    me = logged_in_browser(app)
+    response = change_password(me, Factory.PASSWORD + "\x00", NEW_PASSWORD)
+    assert response.status_code == 400  # refused before any view by the app-wide guard (festival.core.web)
+    assert is_logged_in(me)
+    assert login(browser(app), "orga", Factory.PASSWORD).status_code == 302
+
+
 @pytest.mark.parametrize(
     ("current", "new", "confirm", "field", "message"),
     [
@@ -254,7 +265,6 @@ def test_changing_ones_password_ends_the_other_sessions_and_keeps_this_one(app, 
         (Factory.PASSWORD, Factory.PASSWORD, None, "password", "The new password must differ from the current one."),
         (Factory.PASSWORD, "ORGA", None, "password", "The password needs at least 10 characters."),
         ("", NEW_PASSWORD, None, "current_password", None),
-        (Factory.PASSWORD + "\x00", NEW_PASSWORD, None, "current_password", "The current password is not right."),
     ],
 )
 def test_a_refused_password_change_says_why_and_changes_nothing(app, organizer, current, new, confirm, field, message):

@@ -63,7 +63,8 @@ def test_a_renamed_account_is_found_by_its_new_name(admin_client, people):
 @pytest.mark.parametrize("q", ["nguyen\x00", "\x00", "a" * 10_000, "%\x00%", "\ud7ff", "\u202e", "\t\n"])
 def test_odd_or_huge_queries_are_answered_not_failed(admin_client, people, q):
     response = admin_client.get("/admin/users", query_string={"q": q})
-    assert response.status_code == 200
+    # A NUL is refused by the app-wide guard (festival.core.web); everything else is searched.
+    assert response.status_code == (400 if "\x00" in q else 200)
     assert "\x00" not in response.get_data(as_text=True)
 
 
