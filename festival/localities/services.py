@@ -208,7 +208,9 @@ def has_diacritics(text: str) -> bool:
 # in use; a query in either style matches names in either.
 _TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"
 _TONE_PAIR_RE = re.compile(
-    rf"(?<![qQ])([oO])([{_TONE_MARKS}]?)([aAeE])([{_TONE_MARKS}]?)(?!\w)|([uU])([{_TONE_MARKS}]?)([yY])([{_TONE_MARKS}]?)(?!\w)"
+    rf"([oO])([{_TONE_MARKS}]?)([aAeE])([{_TONE_MARKS}]?)(?!\w)"
+    # "qu" is a consonant: "Quý" keeps its tone on the y.
+    rf"|(?<![qQ])([uU])([{_TONE_MARKS}]?)([yY])([{_TONE_MARKS}]?)(?!\w)"
 )
 
 
