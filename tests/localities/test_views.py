@@ -192,7 +192,7 @@ def test_api_empty_query_is_an_empty_list(make, client):
     make.tree()
     response = client.get("/api/v1/localities")
     assert response.status_code == 200
-    assert response.get_json() == {"items": []}
+    assert response.get_json() == {"items": [], "page": 1, "per_page": 20, "total": 0}
 
 
 def assert_problem(response, status: int, code: str | None = None) -> dict:
