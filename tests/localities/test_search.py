@@ -92,7 +92,8 @@ def test_results_come_by_level_then_by_the_letters_without_accents(make):
         )
     )
     # The province first, then the communes, then the hamlet; within a level in the order of the keys the search
-    # compares (danphuong, daphuc, dichvong, donganh, duongnoi): the index's order, so that every page of a long list follows it.
+    # compares (danphuong, daphuc, dichvong, donganh, duongnoi): the index's order, which every page of a long
+    # list follows.
     assert [loc.name for loc in search("d")] == [
         "Đắk Lắk",
         "Đan Phượng",
