@@ -323,3 +323,12 @@ def test_the_search_page_runs_one_query(make, client):
     with count_queries() as statements:
         client.get("/localities")
     assert statements == []
+
+
+@pytest.mark.parametrize("code", ["%00", "0" * 10_000, "01%00", "..", "01 02"])
+def test_a_unit_page_for_something_that_is_no_code_is_a_404(make, client, code):
+    make.tree()
+    response = client.get(f"/localities/{code}")
+    assert response.status_code == 404
+    assert "Đây không phải là mã của một đơn vị hành chính." in response.get_data(as_text=True)
+    assert client.get(f"/api/v1/localities/{code}").status_code == 404
