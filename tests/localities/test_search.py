@@ -261,3 +261,29 @@ def test_code_search_uses_the_code_index(make, dialect):
     # The unique constraint's index (SQLite names it sqlite_autoindex_localities_N).
     assert any(re.search(r"USING (COVERING )?INDEX \S+ \(code>\? AND code<\?\)", row) for row in plan), plan
     assert not any("TEMP B-TREE" in row for row in plan), plan
+
+
+@pytest.mark.parametrize("column", ["search_name", "search_full"])
+def test_sqlite_counts_from_the_index_alone(make, dialect, column):
+    """The total: each part counted from its index alone, leaving out the earlier parts' rows (covering index)."""
+    if dialect != "sqlite":
+        pytest.skip("EXPLAIN QUERY PLAN is SQLite's")
+    make.tree()
+    import_bytes(csv_bytes(*commune_rows("01", 200)))
+    plan = explain(level_statement(getattr(Locality, column), "xa", count=True), "EXPLAIN QUERY PLAN")
+    expected = re.compile(rf"USING COVERING INDEX {INDEXES[column]} \(depth=\? AND {column}>\? AND {column}<\?\)")
+    assert any(expected.search(row) for row in plan), plan
+
+
+def test_sqlite_a_query_with_diacritics_still_reads_one_index_range_in_order(make, dialect):
+    if dialect != "sqlite":
+        pytest.skip("EXPLAIN QUERY PLAN is SQLite's")
+    make.tree()
+    import_bytes(csv_bytes(*commune_rows("01", 200)))
+    for spelled in (True, False):
+        plan = explain(level_statement(Locality.search_name, "Hà Nội", spelled=spelled), "EXPLAIN QUERY PLAN")
+        expected = re.compile(
+            r"USING INDEX ix_localities_depth_search_name \(depth=\? AND search_name>\? AND search_name<\?\)"
+        )
+        assert any(expected.search(row) for row in plan), plan
+        assert not any("TEMP B-TREE" in row for row in plan), plan
