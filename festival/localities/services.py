@@ -98,7 +98,7 @@ def children(locality: Locality, page: int = 1, per_page: int = 50) -> Page:
 # part merged: a few index entries per part, whatever the size of the tree, and one statement for the page and its
 # total (one round trip). Statements are built once per shape (see `_statement`) with bound parameters.
 #
-# Order of the results, documented in the README:
+# Order of the results:
 # 1. a query of digits: the units whose code starts with it, in code order;
 # 2. then level by level, provinces first, then communes, then residential areas;
 # 3. within a level: units whose name starts with the query, then those whose full name does ("phuong" finds
