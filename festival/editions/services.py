@@ -225,9 +225,14 @@ def _festival_query(edition: Edition):
     )
 
 
-def festivals_in_scope(user: User, edition: Edition, query: str = "", page: int = 1) -> Page:
-    """The festivals of an edition in the user's subtree, optionally only those of localities matching `query`."""
+def festivals_in_scope(
+    user: User, edition: Edition, query: str = "", page: int = 1, within: Locality | None = None
+) -> Page:
+    """The festivals of an edition in the user's subtree, optionally only those of localities matching `query`
+    and (`within`) those in a unit's subtree."""
     stmt = _festival_query(edition).where(scope_clause(user, Locality.path))
+    if within is not None:
+        stmt = stmt.where(subtree_clause(Locality.path, within.path))
     key = search_key(query)
     if key:
         high = prefix_upper_bound(key)

@@ -75,9 +75,12 @@ class Locality(db.Model):
 
     parent: Mapped[Locality | None] = relationship(remote_side=[id])
 
+    # Search (localities.services.search_page) reads these two indexes only: the key orders the results, the code
+    # breaks ties (one index order, no sort), and the other key lets one part of a search leave out the rows that
+    # an earlier part already counted, so that every count is an index-only range scan.
     __table_args__ = (
-        Index("ix_localities_depth_search_name", "depth", "search_name"),
-        Index("ix_localities_depth_search_full", "depth", "search_full"),
+        Index("ix_localities_depth_search_name", "depth", "search_name", "code", "search_full"),
+        Index("ix_localities_depth_search_full", "depth", "search_full", "code", "search_name"),
         Index("ix_localities_parent_sort", "parent_id", "sort_key"),
     )
 

@@ -11,11 +11,20 @@ from festival.localities import services
 bp = Blueprint("localities", __name__, url_prefix="/localities")
 
 
+SEARCH_PER_PAGE = services.SEARCH_LIMIT_MAX
+
+
 @bp.get("")
 def search():
     q = request.args.get("q", "")
-    results = services.search(q, limit=50) if q.strip() else []
-    return render_template("localities/search.html", q=q, results=results)
+    results = None
+    if q.strip():
+        # A page past the last shows the last one (as every list does); past the window, the window's last.
+        page = min(parse_page(request.args.get("page")), services.last_search_page(SEARCH_PER_PAGE))
+        results = services.search_page(q, page, SEARCH_PER_PAGE)
+        if results.page > results.pages:
+            results = services.search_page(q, results.pages, SEARCH_PER_PAGE)
+    return render_template("localities/search.html", q=q, results=results, window=services.SEARCH_WINDOW)
 
 
 @bp.get("/<code>")

@@ -5,12 +5,18 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 
-from festival.core.text import search_key, vi_sorted
 from festival.localities.importer import import_bytes
 from festival.localities.models import Locality, LocalityLevel
-from festival.localities.services import search, search_statement
+from festival.localities.services import (
+    count_statement,
+    part_statement,
+    plan_search,
+    search,
+    search_page,
+    search_parameters,
+)
 from tests.localities.conftest import commune_rows, csv_bytes, explain, unit
 
 
@@ -18,12 +24,13 @@ def codes(results: list[Locality]) -> list[str]:
     return [loc.code for loc in results]
 
 
-def assert_level_then_vietnamese_order(results: list[Locality]) -> None:
+def assert_level_then_key_order(results: list[Locality]) -> None:
+    """Levels from the top, and within a level the order of the keys (every result here matches one way)."""
     depths = [loc.depth for loc in results]
     assert depths == sorted(depths)
     for depth in set(depths):
-        names = [loc.name for loc in results if loc.depth == depth]
-        assert names == vi_sorted(names), depth
+        keys = [loc.search_name for loc in results if loc.depth == depth]
+        assert keys == sorted(keys), depth
 
 
 # --- what a search finds -----------------------------------------------------------------------------------------
@@ -61,12 +68,19 @@ def test_a_code_prefix_finds_units(make):
 
 def test_a_unit_matching_by_name_and_full_name_comes_once(make):
     make.tree()
+    # A hamlet whose name is its full name matches "xom" both ways: listed once, and counted once.
+    import_bytes(csv_bytes(unit("00376003", "00376", "residential_area", "Xóm", "Xóm Chùa", "Xóm Chùa")))
+    assert codes(search("xom")) == ["00376003"]
+    assert search_page("xom").total == 1
+
+
+def test_name_matches_come_before_full_name_matches(make):
+    make.tree()
     # "thanh": Thanh Hoá by its name, Hà Nội by its full name "Thành phố Hà Nội".
-    results = search("thanh")
-    assert codes(results) == ["01", "38"]  # Vietnamese order of the names: Hà Nội < Thanh Hoá
+    assert codes(search("thanh")) == ["38", "01"]
 
 
-def test_results_come_by_level_then_in_vietnamese_order(make):
+def test_results_come_by_level_then_by_the_letters_without_accents(make):
     make.tree()
     import_bytes(
         csv_bytes(
@@ -77,19 +91,28 @@ def test_results_come_by_level_then_in_vietnamese_order(make):
             unit("00105", "01", "commune", "Xã", "Đan Phượng"),
         )
     )
-    results = search("d")
-    # The province first, then the communes (all d before đ; binary order of the keys would be da, dan, dich,
-    # dong, duong), then the hamlet.
-    assert [loc.name for loc in results] == [
+    # The province first, then the communes, then the hamlet; within a level in the order of the keys the search
+    # compares (danphuong, daphuc, dichvong, donganh, duongnoi): the index's order, which every page of a long
+    # list follows.
+    assert [loc.name for loc in search("d")] == [
         "Đắk Lắk",
-        "Dịch Vọng",
-        "Dương Nội",
-        "Đa Phúc",
         "Đan Phượng",
+        "Đa Phúc",
+        "Dịch Vọng",
         "Đông Anh",
+        "Dương Nội",
         "Đông",
     ]
-    assert_level_then_vietnamese_order(results)
+    # With a diacritic in the query, the names spelled that way come first in each level.
+    assert [loc.name for loc in search("đ")] == [
+        "Đắk Lắk",
+        "Đan Phượng",
+        "Đa Phúc",
+        "Đông Anh",
+        "Dịch Vọng",
+        "Dương Nội",
+        "Đông",
+    ]
 
 
 def test_within_restricts_to_a_subtree(make):
@@ -117,7 +140,8 @@ def test_limit_is_respected(make):
     import_bytes(csv_bytes(*commune_rows("01", 30)))
     results = search("xa", limit=7)
     assert len(results) == 7
-    assert_level_then_vietnamese_order(results)
+    assert_level_then_key_order(results)
+    assert codes(results) == codes(search("xa", limit=50))[:7]
     assert len(search("xa", limit=1)) == 1
     # The limit is clamped to 1..50.
     assert len(search("xa", limit=0)) == 1
@@ -144,9 +168,17 @@ def test_nothing_matches_an_unknown_name(make):
 # --- every per-level query is an index range scan ---------------------------------------------------------------
 
 
-def level_statement(column=Locality.search_name, key: str = "hanoi"):
-    """The statement search() runs for the communes' level (the largest level with a full tree)."""
-    return search_statement(LocalityLevel.COMMUNE.depth, column, search_key(key), 20)
+def level_statement(column=Locality.search_name, key: str = "hanoi", *, count: bool = False, spelled=None):
+    """A part of the statement search() runs, for the communes' level (the largest level with a full tree), with
+    its real bound values: the first 20 rows of the range, or (count=True) the count of the range."""
+    plan = plan_search(key)
+    index = next(
+        i
+        for i, part in enumerate(plan.shape.parts)
+        if part.depth == LocalityLevel.COMMUNE.depth and part.column == column.key
+    )
+    stmt = count_statement(plan.shape, index) if count else part_statement(plan.shape, index, spelled)
+    return stmt.params(search_parameters(plan, None, 0, 20))
 
 
 INDEXES = {"search_name": "ix_localities_depth_search_name", "search_full": "ix_localities_depth_search_full"}
@@ -176,7 +208,8 @@ def test_postgresql_scans_the_index_for_the_prefix_range(make, database, dialect
     database.session.execute(text("SET LOCAL enable_seqscan = off"))
     plan = explain(level_statement(getattr(Locality, column)), "EXPLAIN")
     joined = "\n".join(plan)
-    assert f"Index Scan using {INDEXES[column]} on localities" in joined, joined
+    # An index-only scan when the visibility map allows it: the index holds every column a part reads.
+    assert re.search(rf"Index (Only )?Scan using {INDEXES[column]} on localities", joined), joined
     # The prefix range itself is an index condition, not a filter applied after reading the rows: the C collation
     # makes a binary range usable by the index.
     conditions = " ".join(row for row in plan if "Index Cond:" in row)
@@ -194,7 +227,8 @@ def test_postgresql_cannot_use_the_index_under_a_locale_collation(make, database
     make.tree()
     database.session.execute(text("SET LOCAL enable_seqscan = off"))
     column = Locality.search_name.collate("und-x-icu")
-    stmt = search_statement(LocalityLevel.COMMUNE.depth, column, "hanoi", 20)
+    depth = LocalityLevel.COMMUNE.depth
+    stmt = select(Locality.id).where(Locality.depth == depth, column >= "hanoi", column < "hanoj").order_by(column)
     plan = explain(stmt, "EXPLAIN")
     conditions = " ".join(row for row in plan if "Index Cond:" in row)
     assert "depth" in conditions and "search_name" not in conditions, plan
@@ -220,7 +254,36 @@ def test_code_search_uses_the_code_index(make, dialect):
         pytest.skip("EXPLAIN QUERY PLAN is SQLite's")
     make.tree()
     import_bytes(csv_bytes(*commune_rows("01", 200)))
-    plan = explain(search_statement(None, Locality.code, "0037", 20), "EXPLAIN QUERY PLAN")
+    search_plan = plan_search("0037")
+    assert search_plan.shape.parts[0].column == "code"
+    stmt = part_statement(search_plan.shape, 0).params(search_parameters(search_plan, None, 0, 20))
+    plan = explain(stmt, "EXPLAIN QUERY PLAN")
     # The unique constraint's index (SQLite names it sqlite_autoindex_localities_N).
     assert any(re.search(r"USING (COVERING )?INDEX \S+ \(code>\? AND code<\?\)", row) for row in plan), plan
     assert not any("TEMP B-TREE" in row for row in plan), plan
+
+
+@pytest.mark.parametrize("column", ["search_name", "search_full"])
+def test_sqlite_counts_from_the_index_alone(make, dialect, column):
+    """The total: each part counted from its index alone, leaving out the earlier parts' rows (covering index)."""
+    if dialect != "sqlite":
+        pytest.skip("EXPLAIN QUERY PLAN is SQLite's")
+    make.tree()
+    import_bytes(csv_bytes(*commune_rows("01", 200)))
+    plan = explain(level_statement(getattr(Locality, column), "xa", count=True), "EXPLAIN QUERY PLAN")
+    expected = re.compile(rf"USING COVERING INDEX {INDEXES[column]} \(depth=\? AND {column}>\? AND {column}<\?\)")
+    assert any(expected.search(row) for row in plan), plan
+
+
+def test_sqlite_a_query_with_diacritics_still_reads_one_index_range_in_order(make, dialect):
+    if dialect != "sqlite":
+        pytest.skip("EXPLAIN QUERY PLAN is SQLite's")
+    make.tree()
+    import_bytes(csv_bytes(*commune_rows("01", 200)))
+    for spelled in (True, False):
+        plan = explain(level_statement(Locality.search_name, "Hà Nội", spelled=spelled), "EXPLAIN QUERY PLAN")
+        expected = re.compile(
+            r"USING INDEX ix_localities_depth_search_name \(depth=\? AND search_name>\? AND search_name<\?\)"
+        )
+        assert any(expected.search(row) for row in plan), plan
+        assert not any("TEMP B-TREE" in row for row in plan), plan

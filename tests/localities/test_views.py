@@ -192,7 +192,7 @@ def test_api_empty_query_is_an_empty_list(make, client):
     make.tree()
     response = client.get("/api/v1/localities")
     assert response.status_code == 200
-    assert response.get_json() == {"items": []}
+    assert response.get_json() == {"items": [], "page": 1, "per_page": 20, "total": 0}
 
 
 def assert_problem(response, status: int, code: str | None = None) -> dict:
@@ -275,3 +275,60 @@ def make_get(code: str):
     from festival.localities.services import get_by_code
 
     return get_by_code(code)
+
+
+# --- /localities?q=: totals, pages, everyday abbreviations ------------------------------------------------------
+
+
+def test_the_search_page_says_how_many_and_pages_them(make, client):
+    make.tree()
+    import_bytes(csv_bytes(*commune_rows("01", 120, start=101)))
+    first = client.get("/localities", query_string={"q": "thu nghiem"}).get_data(as_text=True)
+    assert "120 kết quả" in first
+    on_first = set(re.findall(r'href="/localities/(01\d{3})"', first))
+    assert len(on_first) == 50
+    assert re.search(r'href="/localities\?q=thu\+nghiem&amp;page=2" rel="next"', first)
+    third = client.get("/localities", query_string={"q": "thu nghiem", "page": 3}).get_data(as_text=True)
+    on_third = set(re.findall(r'href="/localities/(01\d{3})"', third))
+    assert len(on_third) == 20 and on_first.isdisjoint(on_third)
+    assert 'rel="prev"' in third and 'rel="next"' not in third
+    # A page past the last shows the last; a bad page the first.
+    assert (
+        set(
+            re.findall(
+                r'href="/localities/(01\d{3})"', client.get("/localities?q=thu+nghiem&page=99").get_data(as_text=True)
+            )
+        )
+        == on_third
+    )
+    assert client.get("/localities?q=thu+nghiem&page=abc").status_code == 200
+    assert client.get("/localities?q=thu+nghiem&page=99999999999999999999999").status_code == 200
+
+
+@pytest.mark.parametrize("q", ["TP Hà Nội", "tp.ha noi", "HN"])
+def test_the_search_page_knows_the_everyday_forms(make, client, q):
+    make.tree()
+    body = client.get("/localities", query_string={"q": q}).get_data(as_text=True)
+    assert 'href="/localities/01"' in body
+    assert "1 kết quả" in body
+
+
+def test_the_search_page_runs_one_query(make, client):
+    make.tree()
+    client.get("/localities?q=ha")
+    for q in ("ha", "Hà Nội", "tp.hcm", "00376", "x. ba đình"):
+        with count_queries() as statements:
+            assert client.get("/localities", query_string={"q": q, "page": 1}).status_code == 200
+        assert len(statements) == 1, (q, statements)
+    with count_queries() as statements:
+        client.get("/localities")
+    assert statements == []
+
+
+@pytest.mark.parametrize("code", ["%00", "0" * 10_000, "01%00", "..", "01 02"])
+def test_a_unit_page_for_something_that_is_no_code_is_a_404(make, client, code):
+    make.tree()
+    response = client.get(f"/localities/{code}")
+    assert response.status_code == 404
+    assert "Đây không phải là mã của một đơn vị hành chính." in response.get_data(as_text=True)
+    assert client.get(f"/api/v1/localities/{code}").status_code == 404
