@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask, current_app, g, jsonify, render_template, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
 from sqlalchemy.exc import IntegrityError
@@ -128,14 +129,9 @@ def _has_nul(values) -> bool:
 
 def refuse_nul() -> None:
     """Refuse a NUL character in the path, the query string or a form: no field of ours accepts one."""
-    if "\x00" in request.path or _has_nul(request.args):
-        raise BadRequest(_("The request contains a NUL character, which no field accepts."))
-    if (
-        request.method in {"POST", "PUT", "PATCH", "DELETE"}
-        and request.mimetype in FORM_MIMETYPES
-        and _has_nul(request.form)
-    ):
-        raise BadRequest(_("The request contains a NUL character, which no field accepts."))
+    writes = request.method in {"POST", "PUT", "PATCH", "DELETE"} and request.mimetype in FORM_MIMETYPES
+    if "\x00" in request.path or _has_nul(request.args) or (writes and _has_nul(request.form)):
+        raise DomainError(_l("The request contains a NUL character, which no field accepts."), "nul_character")
 
 
 def register_web(app: Flask) -> None:

@@ -5,7 +5,7 @@ straight from the index, and each part of a search can leave out rows matched by
 from the index alone.
 
 Revision ID: 5e4a1c2b9d07
-Revises: 3af50a46865d
+Revises: e5f57596a79e
 Create Date: 2026-11-29 10:00:00
 
 """
@@ -13,7 +13,7 @@ Create Date: 2026-11-29 10:00:00
 from alembic import op
 
 revision = "5e4a1c2b9d07"
-down_revision = "3af50a46865d"
+down_revision = "e5f57596a79e"
 branch_labels = None
 depends_on = None
 

@@ -305,7 +305,7 @@ INVALID_CREATIONS = [
     pytest.param(
         {"scope_code": "", "scope_name": "thanh"},
         "scope_code",
-        "Several units match “thanh”: Thành phố Hà Nội (01); Tỉnh Thanh Hoá (38). "
+        "Several units match “thanh”: Tỉnh Thanh Hoá (38); Thành phố Hà Nội (01). "
         "Choose one from the list or type its code.",
         id="scope-name-ambiguous",
     ),

@@ -118,7 +118,7 @@ def test_several_matching_units_are_named_with_their_codes_five_at_most(admin_cl
     (error,) = fields["scope_code"].errors
     assert error.startswith("Several units match “t”: ")
     assert len(re.findall(r"\(\d+\)", error)) == 5
-    assert "Thôn Đông, Xã Sóc Sơn (00376001)" in error
+    assert "Thôn Tây, Xã Sóc Sơn (00376002)" in error  # a match on the name ranks before one on the full name
     assert fields["scope_name"].value == "t"
     assert find_user("nguyenvana") is None
 

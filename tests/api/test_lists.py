@@ -83,13 +83,13 @@ def test_limit_is_the_older_name_of_per_page(client, communes):
         ("page=abc", "invalid_page"),
         ("page=1.5", "invalid_page"),
         ("page=99999999999999999999999", "invalid_page"),
-        ("page=%00", "invalid_page"),
+        ("page=%00", "nul_character"),
         ("per_page=0", "invalid_per_page"),
         ("per_page=51", "invalid_per_page"),
         ("per_page=x", "invalid_per_page"),
         ("limit=51", "invalid_limit"),
         ("level=bogus", "invalid_level"),
-        ("level=%00", "invalid_level"),
+        ("level=%00", "nul_character"),
         ("page=201&per_page=50", "page_out_of_window"),
     ],
 )
@@ -97,17 +97,24 @@ def test_bad_parameters_are_400_problems(client, communes, query, code):
     assert_problem(client.get(f"/api/v1/localities?q=ha&{query}"), 400, code)
 
 
-@pytest.mark.parametrize("within", ["%00", "0" * 10_000, "99999", "01%0001", "../01", "01 "])
+@pytest.mark.parametrize("within", ["%00", "01%0001"])
+def test_a_nul_byte_anywhere_is_a_400_problem_before_any_query(client, communes, within):
+    assert_problem(client.get(f"/api/v1/localities?q=ha&within={within}"), 400, "nul_character")
+    assert_problem(client.get(f"/api/v1/organizations?locality={within}"), 400, "nul_character")
+    assert_problem(client.get(f"/api/v1/localities?q={within}"), 400, "nul_character")
+
+
+@pytest.mark.parametrize("within", ["0" * 10_000, "99999", "../01", "01 "])
 def test_a_within_that_is_no_units_code_is_a_404_problem(client, communes, within):
     body = assert_problem(client.get(f"/api/v1/localities?q=ha&within={within}"), 404, "locality_not_found")
     assert len(body["detail"]) < 200  # the bad value is not echoed back whole
 
 
-@pytest.mark.parametrize("q", ["%00", "a" * 10_000, "%00ha", "🙂", "%25", "_"])
+@pytest.mark.parametrize("q", ["a" * 10_000, "🙂", "%25", "_", "%0A", "%7F"])
 def test_any_query_text_is_answered(client, communes, q):
     response = client.get(f"/api/v1/localities?q={q}")
     assert response.status_code == 200
-    assert response.get_json()["items"] == [] or q == "%00ha"
+    assert response.get_json()["items"] == []
 
 
 def test_locality_search_is_one_query(client, communes):
@@ -186,14 +193,14 @@ def test_organizations_are_paged(client, organizations):
     assert names(client.get("/api/v1/organizations?per_page=2&page=4")) == []
 
 
-@pytest.mark.parametrize("locality", ["%00", "99999", "0" * 10_000, "01%00"])
+@pytest.mark.parametrize("locality", ["99999", "0" * 10_000, "01 "])
 def test_organizations_of_a_unit_that_is_not_there_are_a_404_problem(client, organizations, locality):
     assert_problem(client.get(f"/api/v1/organizations?locality={locality}"), 404, "locality_not_found")
 
 
 @pytest.mark.parametrize(
     ("query", "code"),
-    [("kind=bogus", "invalid_kind"), ("kind=%00", "invalid_kind"), ("page=0", "invalid_page"),
+    [("kind=bogus", "invalid_kind"), ("kind=%00", "nul_character"), ("page=0", "invalid_page"),
      ("per_page=51", "invalid_per_page"), ("limit=abc", "invalid_limit")],
 )  # fmt: skip
 def test_bad_organization_parameters_are_400_problems(client, organizations, query, code):

@@ -325,7 +325,7 @@ def test_the_search_page_runs_one_query(make, client):
     assert statements == []
 
 
-@pytest.mark.parametrize("code", ["%00", "0" * 10_000, "01%00", "..", "01 02"])
+@pytest.mark.parametrize("code", ["0" * 10_000, "..", "01 02", "%0A", "01%7F"])
 def test_a_unit_page_for_something_that_is_no_code_is_a_404(make, client, code):
     make.tree()
     response = client.get(f"/localities/{code}")
