@@ -14,7 +14,7 @@ from tests.dashboard.test_dashboard import festivals, listed, log_in_as  # noqa:
 # The page's script loads the chart library when, and only when, the page has a chart to draw (a canvas
 # with data-chart): no page loads it with a <script> tag of its own.
 CHART_SCRIPT = '<script src="/static/vendor/chart.umd.min.js'
-CHART_CANVAS = "<canvas id=\"season-chart\""
+CHART_CANVAS = '<canvas id="season-chart"'
 
 
 def test_choosing_a_unit_filters_the_dashboard(admin_client, festivals):  # noqa: F811
