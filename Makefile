@@ -30,8 +30,14 @@ db: setup
 demo: db
 	$(FLASK) festival demo
 
+# Without BENCH_ARGS: SQLite, then PostgreSQL (a throwaway database on 127.0.0.1:5432).
 bench: setup
+ifeq ($(strip $(BENCH_ARGS)),)
+	$(PY) bench/run.py --database sqlite
+	$(PY) bench/run.py --database postgresql
+else
 	$(PY) bench/run.py $(BENCH_ARGS)
+endif
 
 lint: setup
 	$(VENV)/bin/ruff check festival tests bench

@@ -41,6 +41,8 @@ from util import (
 
 WRK_SCRIPT = ROOT / "bench" / "wrk.lua"
 HEALTHZ = "/healthz"
+BARE = "bare Flask /healthz"
+CEILING = "/healthz (ceiling)"
 # The endpoints measured against /healthz: (name, path or list of paths that each connection cycles through).
 # Later issues add their pages here.
 ENDPOINTS: list[tuple[str, str | list[str]]] = [
@@ -49,7 +51,16 @@ ENDPOINTS: list[tuple[str, str | list[str]]] = [
     ("search page ha noi", "/localities?q=ha+noi"),
     ("api search ha noi", "/api/v1/localities?q=ha+noi"),
     ("api search dak lak", "/api/v1/localities?q=dak+lak"),
+    ("login page", "/login"),
 ]
+# The goals of the issue "Foundation, second pass": (what the endpoint is compared with, the least ratio).
+GOALS: dict[str, tuple[str, float]] = {
+    CEILING: (BARE, 0.75),
+    "home": (CEILING, 0.30),
+    "locality page 01": (CEILING, 0.25),
+    "api search ha noi": (CEILING, 0.40),
+    "api search dak lak": (CEILING, 0.40),
+}
 
 
 class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter, argparse.RawTextHelpFormatter):
@@ -60,7 +71,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=HelpFormatter)
     p.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite",
                    help="sqlite: a fresh file bench/out/bench.db;\n"
-                        f"postgresql: a throwaway database on {PG_SERVER}")  # fmt: skip
+                        f"postgresql: a throwaway database on {PG_SERVER}\n"
+                        "(`make bench` runs both, one after the other)")  # fmt: skip
     p.add_argument("--database-url", help="a PostgreSQL URL whose database does not exist yet: created, then dropped")
     p.add_argument("--keep-db", action="store_true", help="do not drop the PostgreSQL database at the end")
     p.add_argument("--residential", type=int, default=100_000, help="generated residential areas to import")
@@ -97,11 +109,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_gunicorn(env: dict[str, str], workers: int) -> tuple[subprocess.Popen, str]:
+def start_gunicorn(env: dict[str, str], workers: int, app: str = "wsgi:app") -> tuple[subprocess.Popen, str]:
     port = free_port()
-    logfile = OUT / "gunicorn.log"
-    # The repo's gunicorn.conf.py, when there is one, applies as in production; bind and workers are ours.
-    cmd = [str(VENV_BIN / "gunicorn"), "wsgi:app", "--chdir", str(ROOT), "--bind", f"127.0.0.1:{port}",
+    logfile = OUT / f"gunicorn-{app.split(':')[0]}.log"
+    # The repo's gunicorn.conf.py applies as in production, to the bare app too; bind and workers are ours.
+    cmd = [str(VENV_BIN / "gunicorn"), app, "--chdir", str(ROOT), "--pythonpath", str(ROOT / "bench"),
+           "--config", str(ROOT / "gunicorn.conf.py"), "--bind", f"127.0.0.1:{port}",
            "--workers", str(workers)]  # fmt: skip
     with logfile.open("wb") as log_out:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log_out, stderr=subprocess.STDOUT)
@@ -160,45 +173,58 @@ def search_mix() -> tuple[str, list[str]]:
     return f"api search mix ({len(paths)} queries)", paths
 
 
-def http_bench(base: str, args: argparse.Namespace) -> dict[str, list[dict]]:
-    """Warm-up once per endpoint, then `rounds` rounds of /healthz followed by every endpoint."""
-    endpoints = [("/healthz (ceiling)", [HEALTHZ])] + [(n, [p] if isinstance(p, str) else p) for n, p in ENDPOINTS]
-    endpoints.append(search_mix())
-    for name, paths in endpoints:
-        bad = {p: s for p in paths if (s := check_status(base, p)) != 200}
+def http_bench(base: str, bare: str, args: argparse.Namespace) -> dict[str, list[dict]]:
+    """Warm-up once per endpoint, then `rounds` rounds of the bare app, /healthz and every endpoint."""
+    endpoints = [(BARE, bare, [HEALTHZ]), (CEILING, base, [HEALTHZ])]
+    endpoints += [(n, base, [p] if isinstance(p, str) else p) for n, p in ENDPOINTS]
+    endpoints.append((*search_mix()[:1], base, search_mix()[1]))
+    for name, where, paths in endpoints:
+        bad = {p: s for p in paths if (s := check_status(where, p)) != 200}
         if bad:
             log(f"warning: {name}: not 200: {bad}")
     if args.warmup > 0:
         log(f"warm-up: {args.warmup} s per endpoint")
-        for _name, paths in endpoints:
-            run_wrk(base, paths, args, args.warmup)
-    results: dict[str, list[dict]] = {name: [] for name, _ in endpoints}
+        for _name, where, paths in endpoints:
+            run_wrk(where, paths, args, args.warmup)
+    results: dict[str, list[dict]] = {name: [] for name, _where, _paths in endpoints}
     for r in range(args.rounds):
         log(f"round {r + 1}/{args.rounds}: {len(endpoints)} endpoints × {args.duration} s")
-        for name, paths in endpoints:
-            results[name].append(run_wrk(base, paths, args, args.duration))
+        for name, where, paths in endpoints:
+            results[name].append(run_wrk(where, paths, args, args.duration))
     return results
 
 
+def ratio(results: dict[str, list[dict]], name: str, against: str) -> float:
+    """The median over rounds of name's req/s divided by against's req/s in the same round."""
+    pairs = zip(results[name], results[against], strict=True)
+    return median(run["rps"] / top["rps"] for run, top in pairs if top["rps"])
+
+
 def http_table(results: dict[str, list[dict]], args: argparse.Namespace, backend: str) -> str:
-    ceiling = results["/healthz (ceiling)"]
-    conf = " + gunicorn.conf.py" if (ROOT / "gunicorn.conf.py").exists() else ""
     rows = []
     for name, runs in results.items():
-        ratios = [run["rps"] / top["rps"] for run, top in zip(runs, ceiling, strict=True) if top["rps"]]
+        goal = ""
+        if name in GOALS:
+            against, least = GOALS[name]
+            got = ratio(results, name, against)
+            short = "bare" if against == BARE else "/healthz"
+            goal = f"≥ {least:.0%} of {short}: {'PASS' if got >= least else 'MISS'}"
         rows.append((
             name,
             f"{median(r['rps'] for r in runs):.0f}",
             f"{median(r['p50_us'] for r in runs) / 1000:.2f}",
             f"{median(r['p99_us'] for r in runs) / 1000:.2f}",
-            f"{median(ratios):.1%}",
+            f"{ratio(results, name, BARE):.1%}",
+            f"{ratio(results, name, CEILING):.1%}",
+            goal,
             sum(r["errors"] for r in runs),
         ))  # fmt: skip
     title = (
-        f"HTTP on gunicorn ({args.workers} workers{conf}, {backend}), wrk {args.threads} thread(s) × "
+        f"HTTP on gunicorn ({args.workers} workers + gunicorn.conf.py, {backend}), wrk {args.threads} thread(s) × "
         f"{args.connections} connections, medians of {args.rounds} rounds × {args.duration} s"
     )
-    return table(title, ("endpoint", "req/s", "p50 ms", "p99 ms", "vs /healthz", "errors"), rows)
+    headers = ("endpoint", "req/s", "p50 ms", "p99 ms", "vs bare", "vs /healthz", "goal", "errors")
+    return table(title, headers, rows)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -214,7 +240,7 @@ def main(argv: list[str] | None = None) -> int:
     import data  # after use_env_here: the app reads its settings from os.environ
 
     report = {"database": backend, "args": vars(args) | {"database_url": url}}
-    created_pg = gunicorn = None
+    created_pg = gunicorn = bare = None
     try:
         if args.database == "postgresql":
             pg_create(url)
@@ -247,13 +273,15 @@ def main(argv: list[str] | None = None) -> int:
         report["search_ms"] = {r.label: {q: [t * 1000 for t in ts] for q, ts in r.per_query.items()} for r in runs}
 
         if not args.no_http:
-            log(f"starting gunicorn ({args.workers} workers) on {backend}")
+            log(f"starting gunicorn ({args.workers} workers) on {backend}, and the bare Flask app")
             gunicorn, base = start_gunicorn(env, args.workers)
-            results = http_bench(base, args)
+            bare, bare_base = start_gunicorn(env, args.workers, "bare_app:app")
+            results = http_bench(base, bare_base, args)
             print(http_table(results, args, backend) + "\n", flush=True)
             report["http"] = results
     finally:
         stop(gunicorn)
+        stop(bare)
         if created_pg and args.keep_db:
             log(f"kept the database: {created_pg}")
         elif created_pg:

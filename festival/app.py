@@ -12,6 +12,8 @@ from festival import extensions as ext
 from festival.config import check_secret_key, load_config
 from festival.core import db as _sqlite_rules  # noqa: F401  (registers the SQLite connect rules)
 from festival.core.assets import init_assets
+from festival.core.cache import init_cache
+from festival.core.db import register_session_end
 from festival.core.forms import register_form_helpers
 from festival.core.headers import register_headers
 from festival.core.i18n import register_filters, select_locale
@@ -42,6 +44,8 @@ def create_app(overrides: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
     _init_extensions(app)
+    # First registered, so it runs last of the after-request hooks: nothing queries after its commit.
+    register_session_end(app)
     # Before the blueprints: the app-wide `<int:…>` converter must be in place when their routes are added.
     register_web(app)
     register_headers(app)
@@ -50,6 +54,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     register_filters(app)
     register_form_helpers(app)
     init_assets(app)
+    init_cache(app)
     return app
 
 

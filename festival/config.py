@@ -82,6 +82,11 @@ def load_config(instance_path: str) -> dict:
         "MAX_CONTENT_LENGTH": 32 * 1024 * 1024,
         # Strict-Transport-Security on answers served over HTTPS (directly or behind PROXY_COUNT proxies).
         "HSTS_SECONDS": int(os.environ.get("HSTS_SECONDS") or 365 * 24 * 3600),
+        # Fragments every visitor sees (festival/core/cache.py): Redis when CACHE_URL is set, else in-process.
+        "CACHE_URL": os.environ.get("CACHE_URL") or None,
+        "CACHE_SECONDS": int(os.environ.get("CACHE_SECONDS") or 3600),
+        "CACHE_MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES") or 5000),
+        "DATA_VERSION_TTL": float(os.environ.get("DATA_VERSION_TTL") or 1.0),
         # How long a shared proxy may keep an anonymous public page.
         "PUBLIC_CACHE_SECONDS": int(os.environ.get("PUBLIC_CACHE_SECONDS") or 60),
     }

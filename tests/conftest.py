@@ -23,6 +23,7 @@ from sqlalchemy.engine import make_url
 from festival import create_app
 from festival.accounts.throttle import login_throttle
 from festival.config import normalise_database_url
+from festival.core.cache import store as cache_store
 from festival.extensions import db
 from tests.factories import Factory
 
@@ -87,6 +88,8 @@ def app(database_url, tmp_path_factory):
             "SQLALCHEMY_DATABASE_URI": database_url,
             "SERVER_NAME": None,
             "TESTING_FAST_HASHING": True,
+            # Read the data version on every request: the tests empty tables behind the ORM's back.
+            "DATA_VERSION_TTL": 0,
         }
     )
     with application.app_context():
@@ -114,6 +117,7 @@ def database(app):
                         conn.execute(table.delete().where(table.c.depth == depth))
                 conn.execute(table.delete())
         login_throttle().reset()
+        cache_store().clear()
         ctx.pop()
 
 

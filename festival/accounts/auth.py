@@ -52,6 +52,9 @@ def init_login(app: Flask) -> None:
     if app.config.get("TESTING") and app.config.get("TESTING_FAST_HASHING"):
         use_test_hashing()
     login_manager.init_app(app)
+    # No "remember me" cookie is ever issued (sessions live on the server: accounts.sessions), so Flask-Login's
+    # hook that would refresh one only reads the session on every request, static files included: drop it.
+    app.after_request_funcs[None].remove(login_manager._update_remember_cookie)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("Please log in to see this page.")
     login_manager.login_message_category = "info"

@@ -22,7 +22,7 @@ class UserForm(BaseForm):
     The scope and the organization are pickers: a visible text box where the administrator types a name
     (`scope_name`, `organization_name`), which the page's script turns into suggestions, and a hidden input
     that the chosen suggestion fills (`scope_code`, `organization_id`). Without the script the hidden input
-    stays empty and the service resolves the typed text (accounts.services.resolve_locality/_organization).
+    stays empty and the service resolves the typed text (accounts.pickers.resolve_locality/_organization).
     """
 
     username = StringField(_l("Username"), validators=[DataRequired(), Length(min=3, max=64)])

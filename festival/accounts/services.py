@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
@@ -15,28 +14,24 @@ from sqlalchemy import select
 from festival.accounts import sessions
 from festival.accounts.auth import hash_password, verify_password
 from festival.accounts.models import SEARCH_TEXT_MAX, Role, User, UserSession
+from festival.accounts.pickers import has_control_characters, resolve_locality, resolve_organization, shown
 from festival.accounts.throttle import Throttled, login_throttle
 from festival.core.db import commit_unique
 from festival.core.errors import DomainError, NotFound
 from festival.core.pagination import Page, paginate
 from festival.core.params import parse_id
-from festival.core.text import fold, nfc, search_key
+from festival.core.text import fold, nfc
 from festival.core.time import utcnow
 from festival.extensions import db
-from festival.localities import services as localities
 from festival.localities.models import Locality
 from festival.organizations.models import Organization
-from festival.organizations.services import normalise_email, search_organizations
+from festival.organizations.services import normalise_email
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
 USERNAME_MAX = 64
 PASSWORD_MIN = 10
 PASSWORD_MAX = 128
 FULL_NAME_MAX = 200
-CODE_MAX = 20
-# What a person types into a picker: a unit's full name is at most 255 characters, an organization's too.
-PICKER_TEXT_MAX = 255
-CANDIDATES_SHOWN = 5
 # The account search reads at most this much of the query, and at most this many words of it.
 SEARCH_QUERY_MAX = 100
 SEARCH_WORDS_MAX = 5
@@ -110,11 +105,6 @@ class UserData:
     organization_name: str = ""
     password: str | None = None
     active: bool = True
-
-
-def has_control_characters(value: str) -> bool:
-    """NUL, other control characters, unassigned or private code points: never part of a name."""
-    return any(unicodedata.category(ch)[0] == "C" for ch in value)
 
 
 def normalise_username(value: str) -> str:
@@ -249,121 +239,6 @@ def set_password(username: str, password: str) -> User:
 # --- scopes: a unit or an organization, chosen by name -----------------------------------------------------------
 
 
-def _shown(value: str, limit: int) -> str:
-    """Typed text fit to be repeated in a message: printable characters only, not too long."""
-    return "".join(ch for ch in value if ch.isprintable())[:limit]
-
-
-def _candidates(items, describe) -> str:
-    return "; ".join(describe(item) for item in items[:CANDIDATES_SHOWN])
-
-
-def _describe_locality(locality: Locality) -> str:
-    parent = locality.parent
-    if parent is not None and parent.depth > 0:
-        return f"{locality.full_name}, {parent.full_name} ({locality.code})"
-    return f"{locality.full_name} ({locality.code})"
-
-
-def resolve_locality(code: str, text: str, field: str = "scope_code") -> Locality:
-    """The unit a picker names: its code when the script filled it in, else what was typed (a code, or a name
-    that matches one unit, accents, case and spacing aside)."""
-    code = nfc(code)
-    text = nfc(text)
-    if code:
-        found = None
-        if len(code) <= CODE_MAX and not has_control_characters(code):
-            found = localities.find_by_code(code)
-        if found is None:
-            raise DomainError(
-                _l("No administrative unit has the code %(code)s.", code=_shown(code, CODE_MAX)),
-                "locality_not_found",
-                field=field,
-            )
-        return found
-    if not text:
-        raise DomainError(_l("Choose the locality this account works in."), "scope_required", field=field)
-    not_found = DomainError(
-        _l("No administrative unit is called “%(name)s”.", name=_shown(text, 80)), "locality_not_found", field=field
-    )
-    if len(text) > PICKER_TEXT_MAX or has_control_characters(text):
-        raise not_found
-    if len(text) <= CODE_MAX:
-        by_code = localities.find_by_code(text)
-        if by_code is not None:
-            return by_code
-        if text.isascii() and text.isdigit():  # units' codes are digits: this was meant as one
-            raise DomainError(
-                _l("No administrative unit has the code %(code)s.", code=text), "locality_not_found", field=field
-            )
-    results = localities.search(text, limit=CANDIDATES_SHOWN + 1)
-    key = search_key(text)
-    exact = [loc for loc in results if key in (loc.search_name, loc.search_full)]
-    if len(exact) == 1:
-        return exact[0]
-    if len(results) == 1:
-        return results[0]
-    if not results:
-        raise not_found
-    raise DomainError(
-        _l(
-            "Several units match “%(name)s”: %(candidates)s. Choose one from the list or type its code.",
-            name=_shown(text, 80),
-            candidates=_candidates(exact or results, _describe_locality),
-        ),
-        "locality_ambiguous",
-        field=field,
-    )
-
-
-def _describe_organization(organization: Organization) -> str:
-    return f"{organization.name}, {organization.locality.full_name} (#{organization.id})"
-
-
-def resolve_organization(raw_id, text: str, field: str = "organization_id") -> Organization:
-    """The organization a picker names: its id when the script filled it in, else what was typed (an id, or a
-    name that matches one organization, accents and case aside)."""
-    if raw_id not in (None, ""):
-        ident = parse_id(raw_id)
-        organization = db.session.get(Organization, ident) if ident is not None else None
-        if organization is None:
-            raise DomainError(
-                _l("This organization does not exist. Choose one from the list."), "organization_not_found", field=field
-            )
-        return organization
-    text = nfc(text)
-    if not text:
-        raise DomainError(_l("Choose the organization this account speaks for."), "organization_required", field=field)
-    not_found = DomainError(
-        _l("No organization is called “%(name)s”.", name=_shown(text, 80)), "organization_not_found", field=field
-    )
-    if len(text) > PICKER_TEXT_MAX or has_control_characters(text):
-        raise not_found
-    typed_id = parse_id(text.lstrip("#"))
-    if typed_id is not None:
-        organization = db.session.get(Organization, typed_id)
-        if organization is not None:
-            return organization
-    results = search_organizations(text, limit=CANDIDATES_SHOWN + 1)
-    key = search_key(text)
-    exact = [org for org in results if org.search_name == key]
-    if len(exact) == 1:
-        return exact[0]
-    if len(results) == 1:
-        return results[0]
-    if not results:
-        raise not_found
-    raise DomainError(
-        _l(
-            "Several organizations match “%(name)s”: %(candidates)s. Choose one from the list or type its number.",
-            name=_shown(text, 80),
-            candidates=_candidates(exact or results, _describe_organization),
-        ),
-        "organization_ambiguous",
-        field=field,
-    )
-
-
 def _resolve_scope(data: UserData) -> tuple[Locality | None, Organization | None]:
     role = Role(data.role)
     # A hidden id that is not an id at all is a tampered form: say so even when the role does not use it.
@@ -485,7 +360,7 @@ def get_by_username(username: str) -> User:
     name = normalise_username(username)
     user = db.session.scalar(select(User).where(User.username == name)) if _plausible_username(name) else None
     if user is None:
-        raise NotFound(_l("No account is called %(name)s.", name=_shown(username, USERNAME_MAX)), "user_not_found")
+        raise NotFound(_l("No account is called %(name)s.", name=shown(username, USERNAME_MAX)), "user_not_found")
     return user
 
 

@@ -164,8 +164,11 @@ def purge_expired(now: datetime | None = None) -> int:
 
 
 def init_sessions(app: Flask) -> None:
+    cookie = app.config["SESSION_COOKIE_NAME"]
+
     @app.before_request
     def _load_session() -> None:
-        # Resolve the session before the view runs (static files excepted): see `load`.
-        if request.endpoint != "static":
+        # Resolve the session before the view runs (static files excepted): see `load`. A request without a
+        # session cookie has no session to resolve: it is anonymous, and costs nothing here.
+        if cookie in request.cookies and request.endpoint != "static":
             current_user._get_current_object()

@@ -12,6 +12,8 @@ from urllib.parse import urlencode
 from flask import Blueprint, jsonify, request
 from flask_babel import gettext as _
 
+from festival.core.cache import cached_response
+from festival.core.headers import public_cache
 from festival.core.pagination import Page
 from festival.core.params import parse_int
 from festival.core.web import problem
@@ -98,6 +100,8 @@ def paged_json(page: Page, items: list[dict], last_page: int | None = None):
 
 
 @bp.get("/localities")
+@public_cache
+@cached_response("api-localities")
 def localities_index():
     """`q`: accent-insensitive prefix search (unit types and everyday names understood); `level`; `within`: a code
     whose subtree to search; `page`, `per_page` ≤ 50 (`limit`)."""
@@ -114,11 +118,15 @@ def localities_index():
 
 
 @bp.get("/localities/<code>")
+@public_cache
+@cached_response("api-locality")
 def locality_show(code: str):
     return jsonify(locality_json(localities.get_by_code(code)))
 
 
 @bp.get("/organizations")
+@public_cache
+@cached_response("api-organizations")
 def organizations_index():
     """`q`: accent-insensitive part of the name; `locality`: a code whose subtree to list; `kind`; pages as above."""
     page, per_page = page_arguments(ORGANIZATIONS_PER_PAGE_MAX)

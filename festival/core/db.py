@@ -87,3 +87,30 @@ def commit_unique(conflicts: dict[str, DomainError]) -> None:
         if name in conflicts:
             raise conflicts[name] from None
         raise
+
+
+# --- the end of a request ---------------------------------------------------------------------------------------
+
+
+def _end_read_only_transaction(response):
+    """Commit the transaction a request only read in, instead of letting the pool roll it back.
+
+    Same effect for the data, but on PostgreSQL a ROLLBACK makes psycopg forget every statement it had prepared
+    on the connection, so each request would plan its queries again; after a COMMIT the connection is idle and
+    the pool's reset does nothing. A request with unflushed changes is left alone: the pool rolls it back.
+    """
+    from festival.extensions import db
+
+    if not db.session.registry.has():
+        return response  # the request never used the database
+    session = db.session()
+    if session.in_transaction() and not (session.new or session.dirty or session.deleted):
+        try:
+            session.commit()
+        except Exception:  # noqa: BLE001 - the answer is made; the pool will roll back
+            session.rollback()
+    return response
+
+
+def register_session_end(app) -> None:
+    app.after_request(_end_read_only_transaction)

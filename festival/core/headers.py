@@ -37,8 +37,8 @@ def _logged_in() -> bool:
     return bool(user is not None and user.is_authenticated)
 
 
-def _cache_control(response) -> None:
-    if "Cache-Control" in response.headers or request.endpoint == "static":
+def _cache_control(response, present: set[str]) -> None:
+    if "cache-control" in present or request.endpoint == "static":
         return
     if _logged_in():
         response.headers["Cache-Control"] = "no-store"
@@ -54,15 +54,21 @@ def _cache_control(response) -> None:
         response.headers["Cache-Control"] = f"public, max-age={seconds}"
 
 
+SECURITY_HEADERS = (
+    ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "same-origin"),
+    ("X-Frame-Options", "DENY"),
+)
+
+
 def _security_headers(response):
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("Referrer-Policy", "same-origin")
-    headers.setdefault("X-Frame-Options", "DENY")
-    if request.is_secure and current_app.config["HSTS_SECONDS"]:
+    present = {name.lower() for name, _value in headers.items()}  # one pass, not one scan per header
+    headers.extend([(name, value) for name, value in SECURITY_HEADERS if name.lower() not in present])
+    if request.environ.get("wsgi.url_scheme") == "https" and current_app.config["HSTS_SECONDS"]:
         headers.setdefault("Strict-Transport-Security", f"max-age={current_app.config['HSTS_SECONDS']}")
-    _cache_control(response)
+    _cache_control(response, present)
     return response
 
 

@@ -66,6 +66,12 @@ def level_labels() -> dict[str, str]:
     return {level.value: str(label) for level, label in LEVEL_LABELS.items()}
 
 
+def festival_status_labels() -> dict[str, str]:
+    from festival.editions.models import FestivalStatus
+
+    return {status.value: str(status.label) for status in FestivalStatus}
+
+
 def url_with(**changes) -> str:
     """The current page's URL with some query arguments changed (pagination, filters)."""
     args = request.args.to_dict()
@@ -75,7 +81,11 @@ def url_with(**changes) -> str:
 
 def register_filters(app) -> None:
     app.jinja_env.globals.update(
-        current_language=current_language, lang_names=LANG_NAMES, url_with=url_with, level_labels=level_labels
+        current_language=current_language,
+        lang_names=LANG_NAMES,
+        url_with=url_with,
+        level_labels=level_labels,
+        festival_status_labels=festival_status_labels,
     )
     app.jinja_env.filters["day"] = format_day
     app.jinja_env.filters["clock"] = format_clock

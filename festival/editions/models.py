@@ -61,6 +61,7 @@ class FestivalStatus(StrEnum):
 
 class Edition(db.Model):
     __tablename__ = "editions"
+    __public_data__ = True  # a change invalidates cached public fragments (festival/core/cache.py)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int] = mapped_column(SmallInteger, unique=True)
@@ -96,6 +97,7 @@ festival_hosts = Table(
 
 class LocalityFestival(db.Model):
     __tablename__ = "locality_festivals"
+    __public_data__ = True  # a change invalidates cached public fragments (festival/core/cache.py)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     edition_id: Mapped[int] = mapped_column(ForeignKey("editions.id", ondelete="RESTRICT"))

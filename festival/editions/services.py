@@ -7,7 +7,7 @@ from datetime import date, time, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, joinedload
 
 from festival.accounts.auth import scope_clause
 from festival.accounts.models import User
@@ -217,9 +217,10 @@ def _festival_query(edition: Edition):
         select(LocalityFestival)
         .join(LocalityFestival.locality)
         .where(LocalityFestival.edition_id == edition.id)
+        # Many-to-one data comes in the same query: the unit (already joined for the order), its parent, the venue.
         .options(
-            selectinload(LocalityFestival.locality).selectinload(Locality.parent),
-            selectinload(LocalityFestival.venue),
+            contains_eager(LocalityFestival.locality).joinedload(Locality.parent),
+            joinedload(LocalityFestival.venue),
         )
         .order_by(LocalityFestival.starts_at, Locality.sort_key)
     )

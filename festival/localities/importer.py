@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, insert, select, text, update
 
+from festival.core.cache import bump_data_version
 from festival.core.errors import DomainError
 from festival.core.text import nfc, search_key, sort_key
 from festival.extensions import db
@@ -354,6 +355,8 @@ def apply(rows: list[Row], progress: Progress | None = None) -> ImportResult:
     """Upsert rows in one transaction: commit on success, roll back on any failure."""
     try:
         result = import_rows(rows, progress)
+        if result.created or result.updated:
+            bump_data_version()  # bulk statements skip the ORM's flush, which bumps it for single records
         db.session.commit()
     except Exception:
         db.session.rollback()

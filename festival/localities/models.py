@@ -52,6 +52,7 @@ LEVEL_LABELS = {
 
 class Locality(db.Model):
     __tablename__ = "localities"
+    __public_data__ = True  # a change invalidates cached public fragments (festival/core/cache.py)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(binary_string(20), unique=True)

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+import json
 
+from flask import Blueprint, render_template, request
+from markupsafe import Markup
+
+from festival.core.cache import cached_text
+from festival.core.headers import public_cache
 from festival.core.pagination import parse_page
 from festival.editions import services as editions
 from festival.localities import services
@@ -15,6 +20,7 @@ SEARCH_PER_PAGE = services.SEARCH_LIMIT_MAX
 
 
 @bp.get("")
+@public_cache
 def search():
     q = request.args.get("q", "")
     results = None
@@ -28,19 +34,22 @@ def search():
 
 
 @bp.get("/<code>")
+@public_cache
 def show(code: str):
-    locality = services.get_by_code(code)
-    trail = services.ancestors(locality)
-    children = services.children(locality, parse_page(request.args.get("page")))
-    edition = editions.current_edition()
-    festivals = None
-    if edition is not None:
-        festivals = editions.public_festivals(edition, parse_page(request.args.get("fpage")), within=locality)
-    return render_template(
-        "localities/show.html",
-        locality=locality,
-        trail=trail,
-        children=children,
-        edition=edition,
-        festivals=festivals,
-    )
+    page, fpage = parse_page(request.args.get("page")), parse_page(request.args.get("fpage"))
+
+    def content() -> str:
+        locality = services.get_by_code(code)  # an unknown code raises NotFound: a 404 is not cached
+        edition = editions.current_edition()
+        html = render_template(
+            "localities/_show.html",
+            locality=locality,
+            trail=services.ancestors(locality),
+            children=services.children(locality, page),
+            edition=edition,
+            festivals=editions.public_festivals(edition, fpage, within=locality) if edition else None,
+        )
+        return json.dumps([locality.full_name, html], ensure_ascii=False)
+
+    title, html = json.loads(cached_text("locality", (code, page, fpage), content))
+    return render_template("localities/show.html", title=title, content=Markup(html))

@@ -44,6 +44,7 @@ KIND_LABELS = {
 
 class Organization(db.Model):
     __tablename__ = "organizations"
+    __public_data__ = True  # a change invalidates cached public fragments (festival/core/cache.py)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     locality_id: Mapped[int] = mapped_column(ForeignKey("localities.id", ondelete="RESTRICT"), index=True)
@@ -71,6 +72,7 @@ class Organization(db.Model):
 
 class Venue(db.Model):
     __tablename__ = "venues"
+    __public_data__ = True  # a change invalidates cached public fragments (festival/core/cache.py)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     locality_id: Mapped[int] = mapped_column(ForeignKey("localities.id", ondelete="RESTRICT"), index=True)

@@ -7,6 +7,8 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 
+from festival.core.cache import cached_fragment
+from festival.core.headers import public_cache
 from festival.core.i18n import LANG_COOKIE
 from festival.core.pagination import parse_page
 from festival.core.web import local_target
@@ -19,13 +21,19 @@ ONE_YEAR = 365 * 24 * 3600
 
 
 @bp.get("/")
+@public_cache
 def home():
-    edition = editions.current_edition()
-    page = stats = None
-    if edition is not None:
-        page = editions.public_festivals(edition, parse_page(request.args.get("page")))
-        stats = editions.edition_stats(edition)
-    return render_template("public/home.html", edition=edition, page=page, stats=stats)
+    number = parse_page(request.args.get("page"))
+
+    def content() -> str:
+        edition = editions.current_edition()
+        page = stats = None
+        if edition is not None:
+            page = editions.public_festivals(edition, number)
+            stats = editions.edition_stats(edition)
+        return render_template("public/_home.html", edition=edition, page=page, stats=stats)
+
+    return render_template("public/home.html", content=cached_fragment("home", (number,), content))
 
 
 @bp.get("/healthz")

@@ -129,7 +129,9 @@ def sneak_in(app):
             with db.engine.begin() as other:
                 other.execute(statement)
 
-    event.listen(Session, "before_flush", before_flush)
+    # insert=True: before the app's own before_flush hook, which writes (the data version) and, on SQLite, takes
+    # the write lock the other writer needs.
+    event.listen(Session, "before_flush", before_flush, insert=True)
     yield armed.append
     event.remove(Session, "before_flush", before_flush)
 

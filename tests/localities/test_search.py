@@ -9,7 +9,7 @@ from sqlalchemy import select, text
 
 from festival.localities.importer import import_bytes
 from festival.localities.models import Locality, LocalityLevel
-from festival.localities.services import (
+from festival.localities.search import (
     count_statement,
     part_statement,
     plan_search,

@@ -8,11 +8,12 @@ from sqlalchemy import func, or_, select
 from festival.core.errors import DomainError
 from festival.core.text import search_key
 from festival.extensions import db
+from festival.localities import search as search_module
 from festival.localities import services
 from festival.localities.cli import builtin_units
 from festival.localities.importer import import_bytes
 from festival.localities.models import Locality, LocalityLevel
-from festival.localities.services import (
+from festival.localities.search import (
     SEARCH_WINDOW,
     last_search_page,
     other_tone_style,
@@ -268,9 +269,9 @@ def test_the_statement_is_built_once_per_shape(make):
     # Same shape (a plain name, no level, no subtree): the same statement object, other bound values.
     shape = plan_search("ha noi").shape
     assert plan_search("dak lak").shape == shape
-    built = services._STATEMENTS[shape]
+    built = search_module._STATEMENTS[shape]
     assert codes(search("dak lak")) == ["66"]
-    assert services._STATEMENTS[shape] is built
+    assert search_module._STATEMENTS[shape] is built
     # Other shapes: with diacritics, a unit type, a subtree, digits.
     shapes = {plan_search(q).shape for q in ("ha noi", "hà nội", "tp ha noi", "00376")}
     assert len(shapes) == 4
