@@ -79,6 +79,9 @@ def load_config(instance_path: str) -> dict:
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", False),
         "REMEMBER_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", False),
         "WTF_CSRF_TIME_LIMIT": None,
+        # Flask-WTF's own hook looks up exemptions before the method on every request, GETs and static files
+        # included; festival.core.web checks the writing methods only, with the same exemptions.
+        "WTF_CSRF_CHECK_DEFAULT": False,
         "MAX_CONTENT_LENGTH": 32 * 1024 * 1024,
         # Strict-Transport-Security on answers served over HTTPS (directly or behind PROXY_COUNT proxies).
         "HSTS_SECONDS": int(os.environ.get("HSTS_SECONDS") or 365 * 24 * 3600),

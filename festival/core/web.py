@@ -14,6 +14,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, g, jsonify, render_template, request
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -25,6 +26,7 @@ from werkzeug.routing import IntegerConverter
 from festival.core.db import is_unique_violation
 from festival.core.errors import DomainError
 from festival.core.params import ID_MAX
+from festival.extensions import csrf
 
 FORM_MIMETYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
 
@@ -112,6 +114,24 @@ def render_error_safely(status: int, detail: str | None = None, code: str | None
         return body, status, {"Content-Type": "text/html; charset=utf-8"}
 
 
+class SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, with the signing serializer built once instead of on every request.
+
+    Flask makes a new itsdangerous serializer for each request (and itsdangerous test-serializes `{}` to make it):
+    the largest single cost of a request that does nothing else. The serializer holds no per-request state, so
+    one per key is enough; a new SECRET_KEY (or new fallbacks) makes a new one.
+    """
+
+    def get_signing_serializer(self, app):
+        key = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))
+        cached = getattr(self, "_cached", None)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        serializer = super().get_signing_serializer(app)
+        self._cached = (key, serializer)
+        return serializer
+
+
 class IdConverter(IntegerConverter):
     """`<int:…>` everywhere: a whole number from 0 to the largest id every database holds, else no match (404).
 
@@ -141,9 +161,18 @@ def refuse_nul() -> None:
         raise DomainError(_l("The request contains a NUL character, which no field accepts."), "nul_character")
 
 
+def guard_request() -> None:
+    """Before every view: NUL refused, then the CSRF token of a writing request checked (views marked with
+    `csrf.exempt` aside): Flask-WTF's check, called only where it applies."""
+    refuse_nul()
+    if request.method in current_app.config["WTF_CSRF_METHODS"]:
+        csrf.protect(apply_exemptions=True)
+
+
 def register_web(app: Flask) -> None:
+    app.session_interface = SessionInterface()
     app.url_map.converters["int"] = IdConverter
-    app.before_request(refuse_nul)
+    app.before_request(guard_request)
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):
