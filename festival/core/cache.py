@@ -22,7 +22,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from functools import wraps
 
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, g, has_app_context, request
 from markupsafe import Markup
 from sqlalchemy import BigInteger, String, event, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -76,6 +76,8 @@ def _bump_on_flush(session: Session, _context, _instances) -> None:
 def _forget_on_commit(session: Session) -> None:
     if session.info.pop("data_version_bumped", False):
         _versions.clear()
+        if has_app_context():
+            g.pop("data_versions", None)  # the rest of this request sees its own write too
 
 
 @event.listens_for(Session, "after_rollback")
@@ -203,13 +205,18 @@ def init_cache(app: Flask) -> None:
     app.extensions["festival_cache"] = RedisStore(url) if url else MemoryStore(app.config["CACHE_MAX_ENTRIES"])
 
 
+def query_key() -> tuple:
+    """The request's query arguments, in a stable order, for a cache key."""
+    return tuple(sorted(request.args.items(multi=True)))
+
+
 def cached_response(name: str):
     """Cache the 200 answers of a GET view whose answer depends only on its URL, the language and the data."""
 
     def decorator(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
-            parts = (request.path, *sorted(request.args.items(multi=True)))
+            parts = (request.path, *query_key())
             hit = True
 
             def render() -> str:

@@ -20,7 +20,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
 from sqlalchemy.exc import IntegrityError
-from werkzeug.exceptions import BadRequest, HTTPException
+from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
 from festival.core.db import is_unique_violation
@@ -180,8 +180,6 @@ def register_web(app: Flask) -> None:
         detail = None
         if isinstance(error, CSRFError):
             detail = _("Your form expired or was sent from elsewhere. Reload the page and try again.")
-        elif isinstance(error, BadRequest) and error.description != BadRequest.description:
-            detail = error.description
         if status >= 500:
             _rollback()
         return render_error_safely(status, detail)

@@ -7,7 +7,7 @@ import json
 from flask import Blueprint, render_template, request
 from markupsafe import Markup
 
-from festival.core.cache import cached_text
+from festival.core.cache import cached_text, query_key
 from festival.core.headers import public_cache
 from festival.core.pagination import parse_page
 from festival.editions import services as editions
@@ -51,5 +51,6 @@ def show(code: str):
         )
         return json.dumps([locality.full_name, html], ensure_ascii=False)
 
-    title, html = json.loads(cached_text("locality", (code, page, fpage), content))
+    # Keyed by every argument (see public.views.home): the pagination links repeat them.
+    title, html = json.loads(cached_text("locality", (code, *query_key()), content))
     return render_template("localities/show.html", title=title, content=Markup(html))

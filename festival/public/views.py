@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 
-from festival.core.cache import cached_fragment
+from festival.core.cache import cached_fragment, query_key
 from festival.core.headers import public_cache
 from festival.core.i18n import LANG_COOKIE
 from festival.core.pagination import parse_page
@@ -33,7 +33,9 @@ def home():
             stats = editions.edition_stats(edition)
         return render_template("public/_home.html", edition=edition, page=page, stats=stats)
 
-    return render_template("public/home.html", content=cached_fragment("home", (number,), content))
+    # Keyed by every argument, not only the page: the pagination links repeat the others, and a fragment must not
+    # carry one visitor's arguments to the next.
+    return render_template("public/home.html", content=cached_fragment("home", query_key(), content))
 
 
 @bp.get("/healthz")

@@ -185,3 +185,16 @@ def test_the_login_page_and_healthz_ask_the_database_nothing(client, festival_wo
         assert client.get("/login").status_code == 200
         assert client.get("/healthz").status_code == 200
     assert statements == []
+
+
+def test_each_set_of_arguments_has_its_own_fragment(client, festival_world):
+    """Pagination links repeat the query's arguments: a fragment cached for one visitor's arguments must not be
+    served for another's, or anyone could plant links in the pages others see."""
+    for url, other in (("/?page=1&planted=evil", "/?page=1"), ("/localities/01?x=1", "/localities/01")):
+        client.get(url)
+        with count_queries() as statements:
+            assert client.get(other).status_code == 200
+        assert len(statements) > 1, other  # a miss: rendered for its own arguments
+        with count_queries() as statements:
+            client.get(url)
+        assert len(statements) == 1, url  # and the first one is still a hit
