@@ -38,7 +38,7 @@ def index():
             page = editions.festivals_in_scope(
                 current_user, edition, q, parse_page(request.args.get("page")), within=chosen.locality
             )
-        chart = editions.festivals_per_day(edition, current_user)
+        chart = editions.festivals_per_day(edition, current_user, chosen.locality if chosen else None)
     return render_template(
         "dashboard/index.html",
         editions=all_editions,

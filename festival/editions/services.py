@@ -254,8 +254,11 @@ def public_festivals(edition: Edition, page: int = 1, within: Locality | None = 
     return paginate(stmt, page)
 
 
-def festivals_per_day(edition: Edition, user: User | None = None) -> list[tuple[date, int]]:
-    """How many festival days fall on each local day of the season (for the dashboard's chart)."""
+def festivals_per_day(
+    edition: Edition, user: User | None = None, within: Locality | None = None
+) -> list[tuple[date, int]]:
+    """How many festival days fall on each local day of the season (for the dashboard's chart), in the user's
+    scope and, when given, in the `within` subtree."""
     start, end = edition.season_start, edition.season_end
     low, high = local_day_bounds(start)[0], local_day_bounds(end)[1]
     stmt = (
@@ -270,6 +273,8 @@ def festivals_per_day(edition: Edition, user: User | None = None) -> list[tuple[
     )
     if user is not None:
         stmt = stmt.where(scope_clause(user, Locality.path))
+    if within is not None:
+        stmt = stmt.where(subtree_clause(Locality.path, within.path))
     counts: dict[date, int] = {}
     for (moment,) in db.session.execute(stmt):
         day = to_local(moment).date()

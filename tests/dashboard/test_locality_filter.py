@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 from html.parser import HTMLParser
@@ -153,3 +154,12 @@ def test_the_filtered_dashboard_runs_a_bounded_number_of_queries(client, make, t
     with count_queries() as statements:
         assert len(listed(client.get("/dashboard?locality=00376"))) == 3
     assert len(statements) <= 13  # the dashboard's bound, plus the chosen unit
+
+
+def test_the_chart_counts_what_the_filter_shows(admin_client, make, tree):
+    edition = make.edition(2027)
+    make.festival(edition, tree["00376"], day=date(2027, 8, 1))
+    make.festival(edition, tree["14758"], day=date(2027, 8, 2))
+    body = admin_client.get("/dashboard?locality=01").get_data(as_text=True)
+    data = json.loads(re.search(r'id="season-chart-data">(.*?)</script>', body).group(1))
+    assert sum(data["values"]) == 1  # Hà Nội's one festival day, not Thanh Hoá's too
