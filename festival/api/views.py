@@ -13,13 +13,12 @@ from flask import Blueprint, jsonify, request
 from flask_babel import gettext as _
 
 from festival.core.cache import cached_response
+from festival.core.errors import DomainError
 from festival.core.headers import public_cache
 from festival.core.pagination import Page
 from festival.core.params import parse_int
-from festival.core.web import problem
 from festival.localities import services as localities
-from festival.localities.models import Locality, LocalityLevel
-from festival.organizations.models import OrganizationKind
+from festival.localities.models import Locality
 from festival.organizations.services import ORGANIZATIONS_PER_PAGE_MAX, search_organizations_page
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -43,36 +42,22 @@ def locality_json(loc: Locality) -> dict:
     }
 
 
-class BadParameter(Exception):
-    def __init__(self, response):
-        super().__init__()
-        self.response = response
-
-
-@bp.errorhandler(BadParameter)
-def _bad_parameter(error: BadParameter):
-    return error.response
-
-
-def bad_request(detail: str, code: str):
-    return BadParameter(problem(400, _("Bad request"), detail, code))
-
-
 def page_arguments(per_page_max: int) -> tuple[int, int]:
     """`page` and `per_page` (or its older name `limit`) from the query string, checked."""
     page = 1
     if request.args.get("page", "") != "":
         page = parse_int(request.args["page"], 1, PAGE_MAX)
         if page is None:
-            raise bad_request(_("page must be a whole number from 1."), "invalid_page")
+            raise DomainError(_("page must be a whole number from 1."), "invalid_page", field="page")
     name = "per_page" if request.args.get("per_page", "") != "" else "limit"
     per_page = DEFAULT_PER_PAGE
     if request.args.get(name, "") != "":
         per_page = parse_int(request.args[name], 1, per_page_max)
         if per_page is None:
-            raise bad_request(
+            raise DomainError(
                 _("%(name)s must be a whole number from 1 to %(max)s.", name=name, max=per_page_max),
                 f"invalid_{name}",
+                field=name,
             )
     return page, per_page
 
@@ -106,14 +91,12 @@ def localities_index():
     """`q`: accent-insensitive prefix search (unit types and everyday names understood); `level`; `within`: a code
     whose subtree to search; `page`, `per_page` ≤ 50 (`limit`)."""
     page, per_page = page_arguments(localities.SEARCH_LIMIT_MAX)
-    level = request.args.get("level") or None
-    if level is not None and level not in {lv.value for lv in LocalityLevel}:
-        return problem(400, _("Bad request"), _("Unknown level."), "invalid_level")
+    level = localities.parse_level(request.args.get("level"))
     within = None
     if request.args.get("within"):
         within = localities.get_by_code(request.args["within"])
     q = request.args.get("q", "")
-    results = localities.search_page(q, page, per_page, level=LocalityLevel(level) if level else None, within=within)
+    results = localities.search_page(q, page, per_page, level=level, within=within)
     return paged_json(results, [locality_json(loc) for loc in results.items], localities.last_search_page(per_page))
 
 
@@ -131,8 +114,6 @@ def organizations_index():
     """`q`: accent-insensitive part of the name; `locality`: a code whose subtree to list; `kind`; pages as above."""
     page, per_page = page_arguments(ORGANIZATIONS_PER_PAGE_MAX)
     kind = request.args.get("kind") or None
-    if kind is not None and kind not in {k.value for k in OrganizationKind}:
-        return problem(400, _("Bad request"), _("Unknown kind of organization."), "invalid_kind")
     within = localities.get_by_code(request.args["locality"]) if request.args.get("locality") else None
     results = search_organizations_page(request.args.get("q", ""), within, kind=kind, page=page, per_page=per_page)
     return paged_json(

@@ -40,6 +40,13 @@ SEARCH_WINDOW = 10_000
 # A query longer than this is cut: no unit's name comes near it, and it keeps the bound keys short.
 SEARCH_QUERY_MAX = 200
 
+# A query is planned as a list of parts, each one range of one index: the unit's code, or the folded key of its name
+# (`search_name`, "badinh") or of its full name (`search_full`, "phuongbadinh") at one level. The parts are
+# disjoint: each leaves out the rows of the parts before it at its level (the indexes carry the other key and the
+# code for that), so the total is the sum of index-only range counts. The results are the parts one after the
+# other, each in its index order (key, then official code), so a page is the first `offset + per_page` rows of each
+# part merged: a few index entries per part, whatever the size of the tree, and one statement for the page and its
+# total (one round trip). Statements are built once per shape (see `_statement`) with bound parameters.
 #
 # Order of the results:
 # 1. a query of digits: the units whose code starts with it, in code order;
@@ -402,6 +409,16 @@ class SearchPage(Page):
     @property
     def truncated(self) -> bool:
         return self.total > SEARCH_WINDOW
+
+
+def parse_level(value: str | None) -> LocalityLevel | None:
+    """A `level` argument: empty means every level; anything but a level's name is refused."""
+    if not value:
+        return None
+    try:
+        return LocalityLevel(value)
+    except ValueError:
+        raise DomainError(_l("Unknown level."), "invalid_level", field="level") from None
 
 
 def last_search_page(per_page: int) -> int:

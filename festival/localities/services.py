@@ -24,6 +24,7 @@ from festival.localities.search import (  # noqa: F401
     SEARCH_WINDOW,
     SearchPage,
     last_search_page,
+    parse_level,
     search,
     search_page,
 )
@@ -76,14 +77,3 @@ def ancestors(locality: Locality) -> list[Locality]:
 def children(locality: Locality, page: int = 1, per_page: int = 50) -> Page:
     stmt = select(Locality).where(Locality.parent_id == locality.id).order_by(Locality.sort_key, Locality.code)
     return paginate(stmt, page, per_page)
-
-
-# --- search ------------------------------------------------------------------------------------------------------
-#
-# A query is planned as a list of parts, each one range of one index: the unit's code, or the folded key of its name
-# (`search_name`, "badinh") or of its full name (`search_full`, "phuongbadinh") at one level. The parts are
-# disjoint: each leaves out the rows of the parts before it at its level (the indexes carry the other key and the
-# code for that), so the total is the sum of index-only range counts. The results are the parts one after the
-# other, each in its index order (key, then official code), so a page is the first `offset + per_page` rows of each
-# part merged: a few index entries per part, whatever the size of the tree, and one statement for the page and its
-# total (one round trip). Statements are built once per shape (see `_statement`) with bound parameters.

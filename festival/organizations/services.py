@@ -7,12 +7,12 @@ from dataclasses import dataclass
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
 
 from festival.core.db import commit_unique
 from festival.core.errors import DomainError
-from festival.core.pagination import Page
+from festival.core.pagination import Page, paginate
 from festival.core.text import nfc, search_key
 from festival.extensions import db
 from festival.localities.models import Locality
@@ -145,10 +145,13 @@ def search_organizations_page(
     """Organizations whose folded name contains the query (accents, case and spaces ignored), in the `within`
     subtree and of `kind` when given, by name; one COUNT and one page query. A page past the last is empty."""
     if kind is not None and kind not in {k.value for k in OrganizationKind}:
-        raise DomainError(_l("Unknown kind of organization."), "kind_unknown", field="kind")
-    per_page = max(1, min(per_page, ORGANIZATIONS_PER_PAGE_MAX))
-    page = max(1, page)
-    stmt = select(Organization).join(Organization.locality)
+        raise DomainError(_l("Unknown kind of organization."), "invalid_kind", field="kind")
+    stmt = (
+        select(Organization)
+        .join(Organization.locality)
+        .options(contains_eager(Organization.locality))
+        .order_by(Organization.name, Organization.id)
+    )
     if within is not None:
         stmt = stmt.where(subtree_clause(Locality.path, within.path))
     if kind is not None:
@@ -156,18 +159,7 @@ def search_organizations_page(
     key = search_key(query[:SEARCH_QUERY_MAX])
     if key:
         stmt = stmt.where(Organization.search_name.contains(key, autoescape=True))
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    items = []
-    if total > (page - 1) * per_page:
-        items = list(
-            db.session.scalars(
-                stmt.options(contains_eager(Organization.locality))
-                .order_by(Organization.name, Organization.id)
-                .limit(per_page)
-                .offset((page - 1) * per_page)
-            )
-        )
-    return Page(items=items, page=page, per_page=per_page, total=total)
+    return paginate(stmt, page, min(per_page, ORGANIZATIONS_PER_PAGE_MAX), clamp=False)
 
 
 def search_organizations(query: str = "", within: Locality | None = None, limit: int = 20) -> list[Organization]:
