@@ -7,13 +7,12 @@ Several matches give a field error naming up to five candidates; none gives a fi
 
 from __future__ import annotations
 
-import unicodedata
-
 from flask_babel import lazy_gettext as _l
 
 from festival.core.errors import DomainError
 from festival.core.params import parse_id
-from festival.core.text import nfc, search_key
+from festival.core.text import has_control_characters, nfc, search_key
+from festival.core.text import printable as shown
 from festival.extensions import db
 from festival.localities import services as localities
 from festival.localities.models import Locality
@@ -23,17 +22,8 @@ from festival.organizations.services import search_organizations
 # What a person types into a picker: a unit's full name is at most 255 characters, an organization's too.
 PICKER_TEXT_MAX = 255
 CANDIDATES_SHOWN = 5
+# The most of a wrong code repeated in a message (a unit's code has at most 20 characters).
 CODE_MAX = 20
-
-
-def has_control_characters(value: str) -> bool:
-    """NUL, other control characters, unassigned or private code points: never part of a name."""
-    return any(unicodedata.category(ch)[0] == "C" for ch in value)
-
-
-def shown(value: str, limit: int) -> str:
-    """Typed text fit to be repeated in a message: printable characters only, not too long."""
-    return "".join(ch for ch in value if ch.isprintable())[:limit]
 
 
 def _candidates(items, describe) -> str:
@@ -53,9 +43,7 @@ def resolve_locality(code: str, text: str, field: str = "scope_code") -> Localit
     code = nfc(code)
     text = nfc(text)
     if code:
-        found = None
-        if len(code) <= CODE_MAX and not has_control_characters(code):
-            found = localities.find_by_code(code)
+        found = localities.find_by_code(code)  # None too for what cannot be a code (any length, any character)
         if found is None:
             raise DomainError(
                 _l("No administrative unit has the code %(code)s.", code=shown(code, CODE_MAX)),
@@ -70,14 +58,13 @@ def resolve_locality(code: str, text: str, field: str = "scope_code") -> Localit
     )
     if len(text) > PICKER_TEXT_MAX or has_control_characters(text):
         raise not_found
-    if len(text) <= CODE_MAX:
-        by_code = localities.find_by_code(text)
-        if by_code is not None:
-            return by_code
-        if text.isascii() and text.isdigit():  # units' codes are digits: this was meant as one
-            raise DomainError(
-                _l("No administrative unit has the code %(code)s.", code=text), "locality_not_found", field=field
-            )
+    by_code = localities.find_by_code(text)
+    if by_code is not None:
+        return by_code
+    if localities.is_code(text) and text.isdigit():  # units' codes are digits: this was meant as one
+        raise DomainError(
+            _l("No administrative unit has the code %(code)s.", code=text), "locality_not_found", field=field
+        )
     results = localities.search(text, limit=CANDIDATES_SHOWN + 1)
     key = search_key(text)
     exact = [loc for loc in results if key in (loc.search_name, loc.search_full)]

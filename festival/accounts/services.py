@@ -14,13 +14,14 @@ from sqlalchemy import select
 from festival.accounts import sessions
 from festival.accounts.auth import hash_password, verify_password
 from festival.accounts.models import SEARCH_TEXT_MAX, Role, User, UserSession
-from festival.accounts.pickers import has_control_characters, resolve_locality, resolve_organization, shown
+from festival.accounts.pickers import resolve_locality, resolve_organization
 from festival.accounts.throttle import Throttled, login_throttle
 from festival.core.db import commit_unique
 from festival.core.errors import DomainError, NotFound
 from festival.core.pagination import Page, paginate
 from festival.core.params import parse_id
-from festival.core.text import fold, nfc
+from festival.core.text import fold, has_control_characters, nfc
+from festival.core.text import printable as shown
 from festival.core.time import utcnow
 from festival.extensions import db
 from festival.localities.models import Locality

@@ -21,6 +21,7 @@ from flask_login import current_user
 from sqlalchemy import delete, or_, select
 
 from festival.accounts.models import User, UserSession
+from festival.core.text import printable
 from festival.core.time import utcnow
 from festival.extensions import db
 
@@ -53,17 +54,12 @@ def _expired_clause(now: datetime):
     return or_(UserSession.created_at <= now - lifetime(), UserSession.last_seen_at <= now - idle_timeout())
 
 
-def _printable(value: str | None, limit: int) -> str:
-    """Header text fit for a text column: no NUL or other control characters (PostgreSQL refuses NUL)."""
-    return "".join(ch for ch in (value or "") if ch.isprintable())[:limit]
-
-
 def request_address() -> str:
-    return _printable(request.remote_addr, ADDRESS_MAX)
+    return printable(request.remote_addr, ADDRESS_MAX)
 
 
 def request_user_agent() -> str:
-    return _printable(request.headers.get("User-Agent"), USER_AGENT_MAX)
+    return printable(request.headers.get("User-Agent"), USER_AGENT_MAX)
 
 
 def start(user: User, *, address: str = "", user_agent: str = "") -> str:
@@ -78,8 +74,8 @@ def start(user: User, *, address: str = "", user_agent: str = "") -> str:
     record = UserSession(
         user_id=user.id,
         token_hash=_hash(token),
-        address=_printable(address, ADDRESS_MAX),
-        user_agent=_printable(user_agent, USER_AGENT_MAX),
+        address=printable(address, ADDRESS_MAX),
+        user_agent=printable(user_agent, USER_AGENT_MAX),
         created_at=now,
         last_seen_at=now,
     )

@@ -73,6 +73,16 @@ def nfc(value: str | None) -> str:
     return unicodedata.normalize("NFC", value).strip()
 
 
+def has_control_characters(value: str) -> bool:
+    """NUL, other control characters, unassigned or private code points: never part of a name."""
+    return any(unicodedata.category(ch)[0] == "C" for ch in value)
+
+
+def printable(value: str | None, limit: int) -> str:
+    """Text fit to store or repeat in a message: printable characters only, at most `limit` of them."""
+    return "".join(ch for ch in (value or "") if ch.isprintable())[:limit]
+
+
 def fold(value: str | None) -> str:
     """Accent-insensitive, case-insensitive search form of a Vietnamese text."""
     if not value:
