@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_babel.speaklater import LazyString
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from festival.accounts import sessions
 from festival.accounts.auth import hash_password, verify_password
@@ -386,7 +387,8 @@ def search_words(query: str) -> list[str]:
 
 def list_users(query: str = "", page: int = 1) -> Page:
     """Accounts whose username or full name contains every word of the query, accents and case aside."""
-    stmt = select(User).order_by(User.username)
+    # The list shows each account's unit or organization: loaded in the same query, not one query per row.
+    stmt = select(User).options(joinedload(User.scope_locality), joinedload(User.organization)).order_by(User.username)
     for word in search_words(query):
         stmt = stmt.where(User.search_text.contains(word, autoescape=True))
     return paginate(stmt, page)

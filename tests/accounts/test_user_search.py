@@ -10,7 +10,7 @@ from festival.accounts import services
 from festival.accounts.models import User
 from festival.extensions import db
 from tests.accounts.test_admin_users import edit_form
-from tests.conftest import post_form
+from tests.conftest import count_queries, post_form
 
 
 @pytest.fixture
@@ -95,3 +95,16 @@ def test_the_migration_fills_the_search_column_of_existing_accounts(database):
     user = db.session.query(User).filter_by(username="hoa").one()
     assert user.search_text == "hoa tran thi hoa"
     assert [u.username for u in services.list_users("Hoà").items] == ["hoa"]
+
+
+def test_the_account_list_costs_the_same_few_queries_however_many_units_it_shows(admin_client, make, tree):
+    """Each row shows the account's unit or organization: they come with the page, not one query per row."""
+    police = make.organization(tree["00376"], name="Công an xã Sóc Sơn")
+    for i, code in enumerate(("01", "38", "66", "00004", "00070", "00376", "14758", "22015")):
+        make.user("organizer", scope=tree[code], username=f"scope{i}")
+    make.user("org_rep", organization=police, username="police")
+    admin_client.get("/admin/users")
+    with count_queries() as statements:
+        body = admin_client.get("/admin/users").get_data(as_text=True)
+    assert "Phường Tuy Hoà" in body and "Công an xã Sóc Sơn" in body
+    assert len(statements) <= 3, statements  # the session, the count, the page with units and organizations
