@@ -13,6 +13,7 @@ import re
 import shutil
 import uuid
 from contextlib import contextmanager
+from datetime import date
 
 import flask_migrate
 import pytest
@@ -146,6 +147,28 @@ def client(app, database):
 @pytest.fixture
 def tree(make):
     return make.tree()
+
+
+@pytest.fixture
+def world(make):
+    """Enough data for every page to show something: the tree, an edition with festivals, users."""
+    tree = make.tree()
+    edition = make.edition(2027)
+    venue = make.venue(tree["00376"], name="Nhà văn hoá xã")
+    host = make.organization(tree["00376"], name="Công an xã Sóc Sơn")
+    make.festival(edition, tree["00376"], day=date(2027, 8, 10), venue=venue, hosts=[host])
+    make.festival(edition, tree["00004"], day=date(2027, 8, 12), is_model_site=True, model_site_level="nation")
+    make.festival(edition, tree["14758"], day=date(2027, 8, 14))
+    admin = make.user("admin", username="admin")
+    organizer = make.user("organizer", scope=tree["00376"], username="orga")
+    return {
+        "tree": tree,
+        "edition": edition,
+        "admin": admin,
+        "organizer": organizer,
+        "organization": host,
+        "venue": venue,
+    }
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ The route tests enumerate app.url_map, so a new route is covered the day it is a
 from __future__ import annotations
 
 import re
-from datetime import date
 from urllib.parse import urlsplit
 
 import pytest
@@ -22,21 +21,6 @@ IGNORED_METHODS = {"HEAD", "OPTIONS"}
 @pytest.fixture
 def client(app, database):
     return english_client(app)
-
-
-@pytest.fixture
-def world(make):
-    """Enough data for every page to show something: the tree, an edition with festivals, users."""
-    tree = make.tree()
-    edition = make.edition(2027)
-    venue = make.venue(tree["00376"], name="Nhà văn hoá xã")
-    host = make.organization(tree["00376"], name="Công an xã Sóc Sơn")
-    make.festival(edition, tree["00376"], day=date(2027, 8, 10), venue=venue, hosts=[host])
-    make.festival(edition, tree["00004"], day=date(2027, 8, 12), is_model_site=True, model_site_level="nation")
-    make.festival(edition, tree["14758"], day=date(2027, 8, 14))
-    admin = make.user("admin", username="admin")
-    organizer = make.user("organizer", scope=tree["00376"], username="orga")
-    return {"tree": tree, "edition": edition, "admin": admin, "organizer": organizer, "organization": host}
 
 
 SAMPLES = {"code", "year", "user_id", "filename", "organization_id"}

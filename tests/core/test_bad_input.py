@@ -31,15 +31,6 @@ def client(app, database):
     return english_client(app)
 
 
-@pytest.fixture
-def world(make):
-    tree = make.tree()
-    edition = make.edition(2027)
-    make.festival(edition, tree["00376"])
-    make.user("admin", username="admin")
-    return {"tree": tree, "edition": edition}
-
-
 def assert_refused(response, statuses=(400, 404)):
     assert response.status_code in statuses, response.status_code
     assert response.headers["X-Frame-Options"] == "DENY"

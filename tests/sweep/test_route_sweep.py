@@ -13,7 +13,6 @@ The totals are printed at the end of the run.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -43,6 +42,8 @@ ROLES = ["anonymous", "admin", "organizer", "org_rep", "checkin_staff"]
 # Each role reads in a language of its own, so that "the error page is in the reader's language" is checked
 # in both.
 LANGUAGE = {"anonymous": "vi", "admin": "en", "organizer": "vi", "org_rep": "en", "checkin_staff": "vi"}
+# Who logs in for each role: the shared world's administrator and organizer, and sweep_world's others.
+USERNAMES = {"admin": "admin", "organizer": "orga", "org_rep": "org_rep", "checkin_staff": "checkin_staff"}
 # Endpoints the sweep cannot exercise, with the reason. Empty today: every route is swept.
 NOT_SWEPT: dict[str, str] = {}
 # Endpoints that end the session of the one who calls them: the role logs in again afterwards.
@@ -50,30 +51,23 @@ SESSION_ENDING = {"accounts.logout"}
 
 
 @pytest.fixture
-def world(make):
-    """Records for every path parameter to name, and one account of each role (plus one the sweep may edit)."""
-    tree = make.tree()
-    edition = make.edition(2027)
-    venue = make.venue(tree["00376"], name="Nhà văn hoá xã")
-    host = make.organization(tree["00376"], name="Công an xã Sóc Sơn")
-    make.festival(edition, tree["00376"], day=date(2027, 8, 10), venue=venue, hosts=[host])
-    make.festival(edition, tree["00004"], day=date(2027, 8, 12), is_model_site=True, model_site_level="nation")
-    make.user("admin", username="admin")
-    make.user("organizer", scope=tree["01"], username="organizer")
-    make.user("org_rep", organization=host, username="org_rep")
-    make.user("checkin_staff", scope=tree["00376"], username="checkin_staff")
+def sweep_world(world, make):
+    """The shared world (tests/conftest.py), plus one account of each other role and one the sweep may edit."""
+    make.user("org_rep", organization=world["organization"], username="org_rep")
+    make.user("checkin_staff", scope=world["tree"]["00376"], username="checkin_staff")
     # The account the user form edits: not one the sweep logs in with (a hostile but valid password would
     # end its sessions).
-    target = make.user("organizer", scope=tree["00376"], username="target")
-    samples = {
-        "code": "01",
-        "year": str(edition.year),
-        "user_id": str(target.id),
-        "organization_id": str(host.id),
-        "venue_id": str(venue.id),
-        "filename": "css/app.css",
+    target = make.user("organizer", scope=world["tree"]["00376"], username="target")
+    return {
+        "samples": {
+            "code": "01",
+            "year": str(world["edition"].year),
+            "user_id": str(target.id),
+            "organization_id": str(world["organization"].id),
+            "venue_id": str(world["venue"].id),
+            "filename": "css/app.css",
+        }
     }
-    return {"samples": samples}
 
 
 @dataclass
@@ -91,7 +85,7 @@ class Sweep:
             client = english_client(self.app)
             client.set_cookie("lang", LANGUAGE[role])
             if role != "anonymous":
-                assert login(client, role).status_code == 302, role
+                assert login(client, USERNAMES[role]).status_code == 302, role
                 self.state = ""  # a login writes a session record: take a new snapshot before the next check
             self.clients[role] = client
         return self.clients[role]
@@ -163,8 +157,8 @@ class Sweep:
 
 
 @pytest.fixture
-def sweep(app, world):
-    return Sweep(app=app, clients={}, samples=world["samples"])
+def sweep(app, sweep_world):
+    return Sweep(app=app, clients={}, samples=sweep_world["samples"])
 
 
 def sweepable_rules(app) -> list:

@@ -3,8 +3,6 @@ Sec-Fetch-Site / Origin headers instead of a CSRF token."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
 PUBLIC_PAGES = [
@@ -20,14 +18,6 @@ PUBLIC_PAGES = [
     "/healthz",
     "/static/css/app.css",
 ]
-
-
-@pytest.fixture
-def world(make):
-    tree = make.tree()
-    edition = make.edition(2027)
-    make.festival(edition, tree["00376"], day=date(2027, 8, 10))
-    return tree
 
 
 @pytest.mark.parametrize("lang", [None, "vi", "en"])
