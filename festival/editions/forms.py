@@ -9,13 +9,14 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from festival.core.forms import BaseForm, day_field
 from festival.editions.models import EditionStatus
+from festival.editions.services import FIRST_YEAR, LAST_YEAR, THEME_MAX
 
 DAY_HELP = _l("Day/month/year, e.g. 19/08/2027")
 
 
 class EditionForm(BaseForm):
-    year = IntegerField(_l("Year"), validators=[InputRequired(), NumberRange(min=2005, max=2100)])
-    theme = StringField(_l("Theme"), validators=[Optional(), Length(max=500)])
+    year = IntegerField(_l("Year"), validators=[InputRequired(), NumberRange(min=FIRST_YEAR, max=LAST_YEAR)])
+    theme = StringField(_l("Theme"), validators=[Optional(), Length(max=THEME_MAX)])
     season_start = day_field(_l("Season starts"), description=DAY_HELP)
     season_end = day_field(_l("Season ends"), description=DAY_HELP)
     main_day = day_field(_l("Main day"), required=False, description=DAY_HELP)
