@@ -1,12 +1,32 @@
 """Every model, imported once so that Alembic and the app see the whole schema."""
 
 from festival.accounts.models import Role, User, UserSession
+from festival.agenda.models import (
+    AgendaChange,
+    AgendaItem,
+    AgendaParticipant,
+    AgendaPerson,
+    Commendation,
+    Signing,
+    SigningParty,
+)
+from festival.audit import recorder as _audit_recorder  # noqa: F401  (registers the audit listener)
+from festival.audit.models import AuditEntry
 from festival.core.cache import DataVersion
 from festival.editions.models import Edition, EditionStatus, FestivalStatus, LocalityFestival, festival_hosts
 from festival.localities.models import Locality, LocalityLevel
-from festival.organizations.models import Organization, OrganizationKind, Venue
+from festival.organizations.models import Contact, Organization, OrganizationKind, Venue
 
 __all__ = [
+    "AgendaChange",
+    "AgendaItem",
+    "AgendaParticipant",
+    "AgendaPerson",
+    "AuditEntry",
+    "Commendation",
+    "Contact",
+    "Signing",
+    "SigningParty",
     "DataVersion",
     "Edition",
     "EditionStatus",

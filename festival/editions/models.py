@@ -98,6 +98,7 @@ festival_hosts = Table(
 class LocalityFestival(db.Model):
     __tablename__ = "locality_festivals"
     __public_data__ = True  # a change invalidates cached public fragments (festival/core/cache.py)
+    __audit_entity__ = "festival"  # festival/audit/recorder.py
 
     id: Mapped[int] = mapped_column(primary_key=True)
     edition_id: Mapped[int] = mapped_column(ForeignKey("editions.id", ondelete="RESTRICT"))
@@ -112,6 +113,10 @@ class LocalityFestival(db.Model):
     is_practice: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(String(20), default=FestivalStatus.PLANNED.value)
     notes: Mapped[str] = mapped_column(Text, default="")
+    # When the program was first published (None: a draft, never shown publicly).
+    program_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Optimistic locking: a form carries the version it showed; saving over a newer one is refused.
+    version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -131,10 +136,18 @@ class LocalityFestival(db.Model):
         ),
         CheckConstraint("status IN ('planned', 'confirmed', 'held', 'cancelled')", name="status_known"),
     )
+    __mapper_args__ = {"version_id_col": version}
 
     @property
     def status_enum(self) -> FestivalStatus:
         return FestivalStatus(self.status)
+
+    @property
+    def is_published(self) -> bool:
+        return self.program_published_at is not None
+
+    def audit_label(self) -> str:
+        return self.locality.full_name
 
     @property
     def local_start(self) -> datetime:

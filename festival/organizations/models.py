@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, Float, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from festival.core.time import utcnow
@@ -45,6 +45,7 @@ KIND_LABELS = {
 class Organization(db.Model):
     __tablename__ = "organizations"
     __public_data__ = True  # a change invalidates cached public fragments (festival/core/cache.py)
+    __audit_entity__ = "organization"  # festival/audit/recorder.py
 
     id: Mapped[int] = mapped_column(primary_key=True)
     locality_id: Mapped[int] = mapped_column(ForeignKey("localities.id", ondelete="RESTRICT"), index=True)
@@ -55,12 +56,19 @@ class Organization(db.Model):
     contact_name: Mapped[str] = mapped_column(String(200), default="")
     phone: Mapped[str] = mapped_column(String(30), default="")
     email: Mapped[str] = mapped_column(String(254), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    # Optimistic locking: a form carries the version it showed; saving over a newer one is refused.
+    version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     locality: Mapped[Locality] = relationship()
+    contacts: Mapped[list[Contact]] = relationship(
+        back_populates="organization", cascade="all, delete-orphan", order_by="Contact.id"
+    )
 
-    __table_args__ = (UniqueConstraint("locality_id", "name"),)
+    __table_args__ = (UniqueConstraint("locality_id", "name"), Index("ix_organizations_search_name", "search_name"))
+    __mapper_args__ = {"version_id_col": version}
 
     @property
     def kind_enum(self) -> OrganizationKind:
@@ -73,18 +81,27 @@ class Organization(db.Model):
 class Venue(db.Model):
     __tablename__ = "venues"
     __public_data__ = True  # a change invalidates cached public fragments (festival/core/cache.py)
+    __audit_entity__ = "venue"  # festival/audit/recorder.py
 
     id: Mapped[int] = mapped_column(primary_key=True)
     locality_id: Mapped[int] = mapped_column(ForeignKey("localities.id", ondelete="RESTRICT"), index=True)
     name: Mapped[str] = mapped_column(String(255))
+    # Folded, space-free name (core.text.search_key), for accent-insensitive search.
+    search_name: Mapped[str] = mapped_column(binary_string(255), default="", index=True)
     address: Mapped[str] = mapped_column(String(500), default="")
     latitude: Mapped[float | None] = mapped_column(Float)
     longitude: Mapped[float | None] = mapped_column(Float)
     capacity: Mapped[int | None] = mapped_column(Integer)
+    # Optimistic locking: a form carries the version it showed; saving over a newer one is refused.
+    version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     locality: Mapped[Locality] = relationship()
+    contacts: Mapped[list[Contact]] = relationship(
+        back_populates="venue", cascade="all, delete-orphan", order_by="Contact.id"
+    )
+    __mapper_args__ = {"version_id_col": version}
 
     __table_args__ = (
         UniqueConstraint("locality_id", "name"),
@@ -96,3 +113,27 @@ class Venue(db.Model):
 
     def __repr__(self) -> str:
         return f"<Venue {self.id} {self.name}>"
+
+
+class Contact(db.Model):
+    """A contact person of an organization or of a venue (exactly one of the two)."""
+
+    __tablename__ = "contacts"
+    __audit_owner__ = "owner"  # festival/audit/recorder.py: written as a change of the organization or venue
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
+    venue_id: Mapped[int | None] = mapped_column(ForeignKey("venues.id", ondelete="CASCADE"), index=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    position_title: Mapped[str] = mapped_column(String(200), default="")
+    phone: Mapped[str] = mapped_column(String(30), default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
+
+    organization: Mapped[Organization | None] = relationship(back_populates="contacts")
+    venue: Mapped[Venue | None] = relationship(back_populates="contacts")
+
+    __table_args__ = (CheckConstraint("(organization_id IS NULL) <> (venue_id IS NULL)", name="one_owner"),)
+
+    @property
+    def owner(self):
+        return self.organization or self.venue

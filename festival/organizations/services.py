@@ -86,7 +86,7 @@ def save_organization(data: OrganizationData, organization: Organization | None 
         db.session.add(organization)
     organization.locality = data.locality
     organization.name = name
-    organization.search_name = search_key(name)
+    organization.search_name = search_key(name)[:255]
     organization.kind = data.kind
     organization.contact_name = nfc(data.contact_name)
     organization.phone = phone
@@ -123,6 +123,7 @@ def save_venue(data: VenueData, venue: Venue | None = None) -> Venue:
         db.session.add(venue)
     venue.locality = data.locality
     venue.name = name
+    venue.search_name = search_key(name)[:255]
     venue.address = nfc(data.address)
     venue.latitude = data.latitude
     venue.longitude = data.longitude
