@@ -156,14 +156,17 @@ def world(make):
     edition = make.edition(2027)
     venue = make.venue(tree["00376"], name="Nhà văn hoá xã")
     host = make.organization(tree["00376"], name="Công an xã Sóc Sơn")
-    make.festival(edition, tree["00376"], day=date(2027, 8, 10), venue=venue, hosts=[host])
+    festival = make.festival(edition, tree["00376"], day=date(2027, 8, 10), venue=venue, hosts=[host])
     make.festival(edition, tree["00004"], day=date(2027, 8, 12), is_model_site=True, model_site_level="nation")
     make.festival(edition, tree["14758"], day=date(2027, 8, 14))
+    item = make.agenda_item(festival, venue=venue, person="Nguyễn Văn Bình", organization=host)
     admin = make.user("admin", username="admin")
     organizer = make.user("organizer", scope=tree["00376"], username="orga")
     return {
         "tree": tree,
         "edition": edition,
+        "festival": festival,
+        "item": item,
         "admin": admin,
         "organizer": organizer,
         "organization": host,

@@ -6,12 +6,23 @@ They go through the services, so that every record obeys the same rules as in th
 from __future__ import annotations
 
 import itertools
-from datetime import date, time
+from datetime import date, time, timedelta
 
 from festival.accounts import services as accounts
 from festival.accounts.models import Role, User
+from festival.agenda.models import (
+    AgendaItem,
+    AgendaParticipant,
+    AgendaPerson,
+    Commendation,
+    ItemKind,
+    Signing,
+    SigningParty,
+)
+from festival.core.text import search_key
 from festival.editions import services as editions
 from festival.editions.models import Edition, LocalityFestival
+from festival.extensions import db
 from festival.localities.importer import import_bytes
 from festival.localities.models import Locality
 from festival.localities.services import get_by_code
@@ -77,6 +88,49 @@ class Factory:
             locality=locality, day=day or date(edition.year, 8, 10), start=start, end=end, **kw
         )
         return editions.save_festival(edition, data)
+
+    def agenda_item(
+        self,
+        festival: LocalityFestival,
+        kind: str = "commendations",
+        minutes: tuple[int, int] = (0, 30),
+        venue: Venue | None = None,
+        person: str | None = None,
+        organization: Organization | None = None,
+        **kw,
+    ) -> AgendaItem:
+        """An item written straight to the table (the agenda services have their own tests), with a commendation
+        and a signing when it is of those kinds."""
+        kind_enum = ItemKind(kind)
+        item = AgendaItem(
+            festival=festival,
+            part=kind_enum.part.value,
+            kind=kind,
+            title=kw.pop("title", str(kind_enum.label)),
+            starts_at=festival.starts_at + timedelta(minutes=minutes[0]),
+            ends_at=festival.starts_at + timedelta(minutes=minutes[1]),
+            venue=venue,
+            **kw,
+        )
+        if person:
+            item.people = [
+                AgendaPerson(full_name=person, position_title="Trưởng Công an xã", name_key=search_key(person))
+            ]
+        if organization is not None:
+            item.participants = [AgendaParticipant(organization=organization, role="host")]
+            item_commendation = Commendation(
+                item=item,
+                level="commune_certificate",
+                recipient_kind="organization",
+                organization=organization,
+                reason="Thành tích xuất sắc trong phong trào",
+            )
+            signing = Signing(item=item, kind="coordination_regulation", title="Quy chế phối hợp")
+            signing.parties = [SigningParty(organization=organization)]
+            db.session.add_all([item_commendation, signing])
+        db.session.add(item)
+        db.session.commit()
+        return item
 
     def user(
         self,
