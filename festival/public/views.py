@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import json
 from urllib.parse import urlsplit
 
+from babel.dates import format_date
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
+from markupsafe import Markup
 
-from festival.core.cache import cached_fragment, query_key
+from festival.agenda import published
+from festival.agenda.models import CommendationLevel, SigningKind
+from festival.core.cache import cached_fragment, cached_text, query_key
 from festival.core.headers import public_cache
-from festival.core.i18n import LANG_COOKIE
+from festival.core.i18n import LANG_COOKIE, current_language
 from festival.core.pagination import parse_page
+from festival.core.time import to_local
 from festival.core.web import local_target
 from festival.editions import services as editions
 from festival.extensions import csrf
@@ -36,6 +42,34 @@ def home():
     # Keyed by every argument, not only the page: the pagination links repeat the others, and a fragment must not
     # carry one visitor's arguments to the next.
     return render_template("public/home.html", content=cached_fragment("home", query_key(), content))
+
+
+@bp.get("/festivals/<int:festival_id>")
+@public_cache
+def festival(festival_id: int):
+    """A festival day's public page: its published program, commendations and signings; a festival whose program
+    is still a draft shows only its date and venue. Printable on A4 (static/css/festival.css)."""
+
+    def content() -> str:
+        # An unknown festival, or one of an unpublished edition, raises NotFound: a 404 is not cached.
+        shown = published.festival_page(festival_id)
+        html = render_template(
+            "public/_festival.html",
+            shown=shown,
+            festival=shown.festival,
+            weekday=weekday,
+            levels={level.value: level.label for level in CommendationLevel},
+            signing_kinds={kind.value: kind.label for kind in SigningKind},
+        )
+        return json.dumps([shown.festival.locality.full_name, html], ensure_ascii=False)
+
+    title, html = json.loads(cached_text("festival", (festival_id,), content))
+    return render_template("public/festival.html", title=title, content=Markup(html))
+
+
+def weekday(moment) -> str:
+    """The local day of the week, in the reader's language ("Thứ Ba", "Tuesday")."""
+    return format_date(to_local(moment).date(), "EEEE", locale=current_language())
 
 
 @bp.get("/healthz")
