@@ -53,12 +53,6 @@ def per_page_of(args: dict) -> int:
     return args.get("per_page") or args.get("limit") or 20
 
 
-def _code(description: str):
-    return fields.String(
-        validate=ma.validate.Length(max=20), metadata={"description": description, "problem": _l("Unknown unit.")}
-    )
-
-
 class LocalityQuery(paging(SEARCH_LIMIT_MAX)):
     q = fields.String(
         load_default="",

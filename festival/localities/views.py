@@ -10,7 +10,7 @@ from markupsafe import Markup
 from festival.core.cache import cached_text, query_key
 from festival.core.headers import public_cache
 from festival.core.pagination import parse_page
-from festival.editions import services as editions
+from festival.agenda import published
 from festival.localities import services
 
 bp = Blueprint("localities", __name__, url_prefix="/localities")
@@ -40,14 +40,13 @@ def show(code: str):
 
     def content() -> str:
         locality = services.get_by_code(code)  # an unknown code raises NotFound: a 404 is not cached
-        edition = editions.current_edition()
         html = render_template(
             "localities/_show.html",
             locality=locality,
             trail=services.ancestors(locality),
             children=services.children(locality, page),
-            edition=edition,
-            festivals=editions.public_festivals(edition, fpage, within=locality) if edition else None,
+            # Every public edition's festival days of the unit and below, newest edition first.
+            festivals=published.festival_days_by_edition(locality, fpage),
         )
         return json.dumps([locality.full_name, html], ensure_ascii=False)
 
