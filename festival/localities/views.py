@@ -7,10 +7,10 @@ import json
 from flask import Blueprint, render_template, request
 from markupsafe import Markup
 
+from festival.agenda import published
 from festival.core.cache import cached_text, query_key
 from festival.core.headers import public_cache
 from festival.core.pagination import parse_page
-from festival.agenda import published
 from festival.localities import services
 
 bp = Blueprint("localities", __name__, url_prefix="/localities")
