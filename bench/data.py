@@ -208,3 +208,56 @@ def search_table(runs: list[SearchRun]) -> str:
         rows.append(row)
     title = f"Locality search in-process, limit {SEARCH_LIMIT} (! = median over {SEARCH_TARGET_MS:g} ms)"
     return table(title, headers, rows)
+
+
+PROGRAM_ITEMS = 20
+
+
+def published_program(url: str, count: int = PROGRAM_ITEMS) -> int:
+    """Give the first festival day of a published edition a published program of exactly `count` items (each with
+    a person and, when the festival has a host, an organization) and return its id: the public festival page's
+    benchmark. Items are written straight to the table, as the tests' factory does."""
+    from datetime import timedelta
+
+    from festival.agenda.models import CEREMONY_KINDS, AgendaItem, AgendaParticipant, AgendaPerson, ItemKind
+    from festival.core.text import search_key
+    from festival.core.time import utcnow
+    from festival.editions.models import Edition, LocalityFestival
+
+    festive = [kind for kind in ItemKind if kind not in CEREMONY_KINDS]
+    app = app_for(url)
+    with app.app_context():
+        festival = db.session.scalars(
+            select(LocalityFestival)
+            .join(LocalityFestival.edition)
+            .where(Edition.status == "published")
+            .order_by(LocalityFestival.starts_at, LocalityFestival.id)
+        ).first()
+        if festival is None:
+            raise SystemExit("bench: the demo made no festival day of a published edition")
+        for item in db.session.scalars(select(AgendaItem).where(AgendaItem.festival_id == festival.id)):
+            db.session.delete(item)
+        db.session.flush()
+        host = festival.hosts[0] if festival.hosts else None
+        for n in range(count):
+            kind = CEREMONY_KINDS[n] if n < len(CEREMONY_KINDS) else festive[(n - len(CEREMONY_KINDS)) % len(festive)]
+            item = AgendaItem(
+                festival=festival,
+                part=kind.part.value,
+                kind=kind.value,
+                title=f"{kind.label} ({n + 1})",
+                description="Nội dung chương trình ngày hội.",
+                starts_at=festival.starts_at + timedelta(minutes=8 * n),
+                ends_at=festival.starts_at + timedelta(minutes=8 * n + 8),
+                venue=festival.venue,
+                status="published",
+                position=n + 1,
+            )
+            name = f"Nguyễn Văn {n + 1}"
+            item.people = [AgendaPerson(full_name=name, position_title="Trưởng Công an xã", name_key=search_key(name))]
+            if host is not None:
+                item.participants = [AgendaParticipant(organization=host, role="host")]
+            db.session.add(item)
+        festival.program_published_at = utcnow()
+        db.session.commit()
+        return festival.id

@@ -45,6 +45,7 @@ BARE = "bare Flask /healthz"
 CEILING = "/healthz (ceiling)"
 # The endpoints measured against /healthz: (name, path or list of paths that each connection cycles through).
 # Later issues add their pages here.
+FESTIVAL_PAGE = "festival page, 20 items"
 ENDPOINTS: list[tuple[str, str | list[str]]] = [
     ("home", "/"),
     ("locality page 01", "/localities/01"),
@@ -52,6 +53,8 @@ ENDPOINTS: list[tuple[str, str | list[str]]] = [
     ("api search ha noi", "/api/v1/localities?q=ha+noi"),
     ("api search dak lak", "/api/v1/localities?q=dak+lak"),
     ("login page", "/login"),
+    # The public page of a published 20-item program ({program}: the festival bench/data.py prepares).
+    (FESTIVAL_PAGE, "/festivals/{program}"),
 ]
 # The goals of the issue "Foundation, second pass": (what the endpoint is compared with, the least ratio).
 GOALS: dict[str, tuple[str, float]] = {
@@ -60,6 +63,8 @@ GOALS: dict[str, tuple[str, float]] = {
     "locality page 01": (CEILING, 0.25),
     "api search ha noi": (CEILING, 0.40),
     "api search dak lak": (CEILING, 0.40),
+    # The issue "Organizer workspace".
+    FESTIVAL_PAGE: (CEILING, 0.25),
 }
 
 
@@ -176,7 +181,7 @@ def search_mix() -> tuple[str, list[str]]:
 def http_bench(base: str, bare: str, args: argparse.Namespace) -> dict[str, list[dict]]:
     """Warm-up once per endpoint, then `rounds` rounds of the bare app, /healthz and every endpoint."""
     endpoints = [(BARE, bare, [HEALTHZ]), (CEILING, base, [HEALTHZ])]
-    endpoints += [(n, base, [p] if isinstance(p, str) else p) for n, p in ENDPOINTS]
+    endpoints += [(n, base, [p.format(program=args.program)] if isinstance(p, str) else p) for n, p in ENDPOINTS]
     endpoints.append((*search_mix()[:1], base, search_mix()[1]))
     for name, where, paths in endpoints:
         bad = {p: s for p in paths if (s := check_status(where, p)) != 200}
@@ -251,6 +256,7 @@ def main(argv: list[str] | None = None) -> int:
         log(f"preparing the {backend} database: flask db upgrade, flask festival demo")
         flask(["db", "upgrade"], env)
         flask(["festival", "demo"], env)
+        args.program = data.published_program(url)
         searched = [(backend, url)]
         if args.residential > 0:
             log(f"generating {args.residential:,} residential areas")
