@@ -146,11 +146,11 @@ class ItemQuery(paging(PER_PAGE_MAX)):
         },
     )
     part = fields.String(
-        validate=ma.validate.OneOf([part.value for part in Part]), metadata={"problem": _l("Unknown part.")}
+        validate=ma.validate.OneOf([part.value for part in Part]), metadata={"problem": _l("part must be ceremony or festivities.")}
     )
     kind = fields.String(
         validate=ma.validate.OneOf([kind.value for kind in ItemKind]),
-        metadata={"problem": _l("Unknown kind of item.")},
+        metadata={"problem": _l("kind must be a kind of agenda item, such as flag_salute or arts.")},
     )
     updated_since = Moment(
         metadata={
