@@ -146,7 +146,8 @@ class ItemQuery(paging(PER_PAGE_MAX)):
         },
     )
     part = fields.String(
-        validate=ma.validate.OneOf([part.value for part in Part]), metadata={"problem": _l("part must be ceremony or festivities.")}
+        validate=ma.validate.OneOf([part.value for part in Part]),
+        metadata={"problem": _l("part must be ceremony or festivities.")},
     )
     kind = fields.String(
         validate=ma.validate.OneOf([kind.value for kind in ItemKind]),
