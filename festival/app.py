@@ -96,6 +96,10 @@ def _register_blueprints(app: Flask) -> None:
     for bp in (public_bp, accounts_bp, localities_bp, dashboard_bp, editions_bp, api_bp):
         app.register_blueprint(bp)
 
+    from festival.organizations.views import bp as organizations_bp
+
+    app.register_blueprint(organizations_bp)
+
 
 def _register_cli(app: Flask) -> None:
     from festival.accounts.cli import users_cli

@@ -1,0 +1,27 @@
+"""Fixtures of the organizations and venues pages: the shared world, an organizer of another province, a
+representative of the world's host organization."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import login
+
+
+@pytest.fixture
+def orgs_world(world, make):
+    tree = world["tree"]
+    world["foreign"] = make.user("organizer", scope=tree["38"], username="orga_thanh_hoa")
+    world["rep"] = make.user("org_rep", organization=world["organization"], username="rep")
+    world["foreign_org"] = make.organization(tree["38"], "Công an tỉnh Thanh Hoá", kind="police")
+    world["foreign_venue"] = make.venue(tree["38"], "Quảng trường Lam Sơn")
+    return world
+
+
+@pytest.fixture
+def as_user(client):
+    def log_in(username: str):
+        assert login(client, username).status_code == 302, username
+        return client
+
+    return log_in
