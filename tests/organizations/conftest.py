@@ -19,9 +19,13 @@ def orgs_world(world, make):
 
 
 @pytest.fixture
-def as_user(client):
+def as_user(app, client):
+    """A new browser logged in as `username`, reading English (the tests look for the English messages)."""
+
     def log_in(username: str):
-        assert login(client, username).status_code == 302, username
-        return client
+        browser = app.test_client()  # the `client` fixture's class: each request in a fresh context
+        browser.set_cookie("lang", "en")
+        assert login(browser, username).status_code == 302, username
+        return browser
 
     return log_in
