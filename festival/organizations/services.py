@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import phonenumbers
-from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
 from sqlalchemy.orm import contains_eager
@@ -26,43 +24,21 @@ from festival.core.time import utcnow
 from festival.extensions import db
 from festival.localities.models import Locality
 from festival.localities.services import SEARCH_QUERY_MAX, subtree_clause
-from festival.organizations.models import Contact, Organization, OrganizationKind, Venue
+from festival.organizations.contacts import (  # noqa: F401  (normalise_*: imported from here by others)
+    CONTACT_TEXT_MAX,
+    CONTACTS_MAX,
+    ContactData,
+    clean_contacts,
+    normalise_email,
+    normalise_phone,
+    set_contacts,
+)
+from festival.organizations.models import Organization, OrganizationKind, Venue
 
-# Contact persons of one organization or venue: a form shows the saved ones and two empty rows.
-CONTACTS_MAX = 20
 NAME_MAX = 255
 DESCRIPTION_MAX = 5000
 ADDRESS_MAX = 500
-CONTACT_TEXT_MAX = 200
 CAPACITY_MAX = 10_000_000
-
-
-def normalise_phone(value: str, field: str = "phone") -> str:
-    """E.164 form of a Vietnamese (or international) phone number; '' stays ''."""
-    value = nfc(value)
-    if not value:
-        return ""
-    try:
-        number = phonenumbers.parse(value[:50], "VN")
-    except phonenumbers.NumberParseException:
-        number = None
-    if number is None or not phonenumbers.is_valid_number(number):
-        raise DomainError(
-            _l("“%(phone)s” is not a valid phone number.", phone=value[:50]), "phone_invalid", field=field
-        )
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
-def normalise_email(value: str, field: str = "email") -> str:
-    value = nfc(value)
-    if not value:
-        return ""
-    try:
-        return validate_email(value[:254], check_deliverability=False).normalized
-    except EmailNotValidError:
-        raise DomainError(
-            _l("“%(email)s” is not a valid e-mail address.", email=value[:254]), "email_invalid", field=field
-        ) from None
 
 
 def _organization_exists() -> DomainError:
@@ -138,66 +114,6 @@ def get_venue(user: User, venue_id: int) -> Venue:
     return venue
 
 
-# --- contact persons --------------------------------------------------------------------------------------------
-
-
-@dataclass
-class ContactData:
-    full_name: str = ""
-    position_title: str = ""
-    phone: str = ""
-    email: str = ""
-
-    def is_empty(self) -> bool:
-        return not any(nfc(v) for v in (self.full_name, self.position_title, self.phone, self.email))
-
-
-def _clean_contacts(rows: list[ContactData]) -> list[ContactData]:
-    """The filled rows, checked: a full name for each, a valid phone and e-mail; errors name the row's field
-    (`contacts-<row>-<field>`, the form's own names)."""
-    cleaned = []
-    for index, row in enumerate(rows):
-        if row.is_empty():
-            continue
-        prefix = f"contacts-{index}-"
-        full_name = nfc(row.full_name)
-        if not full_name:
-            raise DomainError(
-                _l("Give the contact person’s full name."), "contact_name_required", field=prefix + "full_name"
-            )
-        for value, name in ((full_name, "full_name"), (nfc(row.position_title), "position_title")):
-            if len(value) > CONTACT_TEXT_MAX:
-                raise DomainError(
-                    _l("At most %(n)s characters.", n=CONTACT_TEXT_MAX), "text_too_long", field=prefix + name
-                )
-        cleaned.append(
-            ContactData(
-                full_name=full_name,
-                position_title=nfc(row.position_title),
-                phone=normalise_phone(row.phone, prefix + "phone"),
-                email=normalise_email(row.email, prefix + "email"),
-            )
-        )
-    if len(cleaned) > CONTACTS_MAX:
-        raise DomainError(_l("At most %(n)s contact persons.", n=CONTACTS_MAX), "contacts_too_many", field="contacts")
-    return cleaned
-
-
-def _set_contacts(record: Organization | Venue, rows: list[ContactData]) -> None:
-    """Rewrite the record's contacts in place (row by row), so that the audit log shows what really changed."""
-    existing = list(record.contacts)
-    for index, row in enumerate(rows):
-        contact = existing[index] if index < len(existing) else Contact()
-        contact.full_name = row.full_name
-        contact.position_title = row.position_title
-        contact.phone = row.phone
-        contact.email = row.email
-        if index >= len(existing):
-            record.contacts.append(contact)
-    for contact in existing[len(rows) :]:
-        record.contacts.remove(contact)
-
-
 def _check_name(value: str) -> str:
     name = nfc(value)
     if not name:
@@ -251,7 +167,7 @@ def save_organization(
     description = _check_length(data.description, DESCRIPTION_MAX, "description")
     phone = normalise_phone(data.phone)
     email = normalise_email(data.email)
-    contacts = _clean_contacts(data.contacts) if data.contacts is not None else None
+    contacts = clean_contacts(data.contacts) if data.contacts is not None else None
     if organization is None:
         organization = Organization()
         db.session.add(organization)
@@ -265,7 +181,7 @@ def save_organization(
     organization.email = email
     organization.description = description
     if contacts is not None:
-        _set_contacts(organization, contacts)
+        set_contacts(organization, contacts)
     organization.updated_at = utcnow()  # the row changes even when only its contacts do: its version moves
     _commit({"uq_organizations_locality_id_name": _organization_exists()})
     return organization
@@ -338,7 +254,7 @@ def save_venue(data: VenueData, venue: Venue | None = None, *, user: User | None
     clash = db.session.scalar(select(Venue.id).where(Venue.locality_id == data.locality.id, Venue.name == name))
     if clash is not None and (venue is None or clash != venue.id):
         raise _venue_exists()
-    contacts = _clean_contacts(data.contacts) if data.contacts is not None else None
+    contacts = clean_contacts(data.contacts) if data.contacts is not None else None
     if venue is None:
         venue = Venue()
         db.session.add(venue)
@@ -350,7 +266,7 @@ def save_venue(data: VenueData, venue: Venue | None = None, *, user: User | None
     venue.longitude = data.longitude
     venue.capacity = data.capacity
     if contacts is not None:
-        _set_contacts(venue, contacts)
+        set_contacts(venue, contacts)
     venue.updated_at = utcnow()
     _commit({"uq_venues_locality_id_name": _venue_exists()})
     return venue
