@@ -97,6 +97,10 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(bp)
     init_api(app)
 
+    from festival.organizations.views import bp as organizations_bp
+
+    app.register_blueprint(organizations_bp)
+
 
 def _register_cli(app: Flask) -> None:
     from festival.accounts.cli import users_cli
