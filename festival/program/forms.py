@@ -20,15 +20,15 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import Length, NumberRange, Optional
+from wtforms.validators import Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from festival.agenda.models import (
     CEREMONY_KINDS,
     CommendationLevel,
     ItemKind,
-    ParticipantRole,
     Part,
+    ParticipantRole,
     RecipientKind,
     SigningKind,
 )
@@ -103,8 +103,18 @@ class PersonRow(RowForm):
 
 
 class ParticipantRow(RowForm):
-    organization = SelectField(_l("Organization"), choices=[], validate_choice=True)
-    role = SelectField(_l("Role"), choices=[])
+    """An organization and its role; a row without an organization is an empty row, whatever its role says."""
+
+    organization = SelectField(_l("Organization"), choices=[], validate_choice=False)
+    role = SelectField(_l("Role"), choices=[], validate_choice=False)
+
+    def validate_organization(self, field):
+        if field.data and field.data not in {value for value, _label in field.choices}:
+            raise ValidationError(field.gettext("Not a valid choice."))
+
+    def validate_role(self, field):
+        if self.organization.data and field.data not in {value for value, _label in field.choices}:
+            raise ValidationError(field.gettext("Not a valid choice."))
 
 
 def kind_choices() -> dict:

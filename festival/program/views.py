@@ -102,7 +102,7 @@ def _item_json(item) -> dict:
 @organizer_only
 def index(festival_id: int):
     festival = _festival(festival_id)
-    program = services.program(festival)
+    program = queries.program_page(festival)
     found = conflicts.for_program(festival)
     items = program.items
     sources = cloning.clone_sources(festival, current_user) if not items else []
@@ -152,7 +152,7 @@ def _source_choices(sources) -> list:
 @organizer_only
 def grid(festival_id: int):
     festival = _festival(festival_id)
-    program = services.program(festival)
+    program = queries.program_page(festival)
     found = conflicts.for_program(festival)
     by_item = _conflicts_in_program(found, festival)
     return render_template(
@@ -335,9 +335,7 @@ def item_times(festival_id: int, item_id: int):
     elif as_json:
         errors = {name: [str(m) for m in messages] for name, messages in form.errors.items()}
         return jsonify(ok=False, code="invalid", item=_item_json(item), warnings=[], errors=errors), 400
-    return render_template(
-        "program/item_times.html", festival=festival, item=item, form=form, newer=newer
-    ), status
+    return render_template("program/item_times.html", festival=festival, item=item, form=form, newer=newer), status
 
 
 # --- order ------------------------------------------------------------------------------------------------------
@@ -513,7 +511,7 @@ def _ceremony_items(festival):
 def commendations(festival_id: int):
     """The printable list of commendations, by item, and of signings."""
     festival = _festival(festival_id)
-    program = services.program(festival)
+    program = queries.program_page(festival)
     return render_template(
         "program/commendations.html",
         festival=festival,
