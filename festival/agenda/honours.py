@@ -155,13 +155,15 @@ def save_signing(
     if signing is None:
         signing = Signing(item=item)
         db.session.add(signing)
-    elif signing.item_id != item.id:
+    # Read the current parties before changing anything: loading them flushes what is pending.
+    existing = {p.organization_id: p for p in signing.parties}
+    changed_parties = list(existing) != [p.id for p in parties]
+    if signing.item_id != item.id:
         signing.item = item
     signing.kind = data.kind
     signing.title = nfc(data.title)
     signing.notes = nfc(data.notes)
-    existing = {p.organization_id: p for p in signing.parties}
-    if [p.organization_id for p in signing.parties] != [p.id for p in parties]:
+    if changed_parties:
         signing.parties = [existing.get(p.id) or SigningParty(organization=p) for p in parties]
     flag_modified(signing, "title")  # a change of the parties alone moves the version too
     commit()

@@ -325,37 +325,39 @@ def save_item(
     people = _clean_people(data.people)
     participants = _clean_participants(festival, data.participants)
 
-    before = None
-    if item is None:
-        item = AgendaItem(
-            festival=festival,
-            part=part.value,
-            position=_next_position(festival.id, part.value),
-            status=ItemStatus.DRAFT.value,
-            revision=1,
-        )
-        db.session.add(item)
-    else:
-        before = _revised_values(item)
-        if item.part != part.value:
-            old_part = item.part
-            item.part = part.value
-            item.position = _next_position(festival.id, part.value)
-            _renumber(festival, old_part, exclude=item.id)
-    item.kind = kind.value
-    item.title = title
-    item.description = nfc(data.description)
-    item.starts_at, item.ends_at = starts_at, ends_at
-    item.venue_id = data.venue.id if data.venue is not None else None  # read by the change log before the flush
-    item.venue = data.venue
-    item.capacity = data.capacity
-    item.takes_registrations = bool(data.takes_registrations)
-    _apply_status(item, data.cancelled)
-    _set_people(item, people)
-    _set_participants(item, participants, {p.organization.id: p.organization for p in data.participants})
-    # Always a change of the row itself, so that its version moves even when only people or participants did.
-    item.updated_at = utcnow()
-    _record_revision(item, before, user)
+    # One flush at the commit: the queries below (positions, the people) must not flush half a change.
+    with db.session.no_autoflush:
+        before = None
+        if item is None:
+            item = AgendaItem(
+                festival=festival,
+                part=part.value,
+                position=_next_position(festival.id, part.value),
+                status=ItemStatus.DRAFT.value,
+                revision=1,
+            )
+            db.session.add(item)
+        else:
+            before = _revised_values(item)
+            if item.part != part.value:
+                old_part = item.part
+                item.part = part.value
+                item.position = _next_position(festival.id, part.value)
+                _renumber(festival, old_part, exclude=item.id)
+        item.kind = kind.value
+        item.title = title
+        item.description = nfc(data.description)
+        item.starts_at, item.ends_at = starts_at, ends_at
+        item.venue_id = data.venue.id if data.venue is not None else None  # read by the change log before the flush
+        item.venue = data.venue
+        item.capacity = data.capacity
+        item.takes_registrations = bool(data.takes_registrations)
+        _apply_status(item, data.cancelled)
+        _set_people(item, people)
+        _set_participants(item, participants, {p.organization.id: p.organization for p in data.participants})
+        # Always a change of the row itself, so that its version moves even when only people or participants did.
+        item.updated_at = utcnow()
+        _record_revision(item, before, user)
     commit()
     return SaveResult(item=item, warnings=conflicts.for_item(item))
 
