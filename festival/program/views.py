@@ -9,6 +9,7 @@ for the timetable's scripts (asked with `Accept: application/json`).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
@@ -113,19 +114,32 @@ def index(festival_id: int):
         honours=_honours_by_item(program),
         levels=_level_labels(),
         conflicts=found,
-        conflicts_by_item=_conflicts_in_program(found, festival),
+        conflicts_by_item=_conflicts_in_program(found, items),
+        titles={item.id: item.title for item in items},
         drafts=sum(1 for item in items if item.status == ItemStatus.DRAFT),
         clone_form=CloneForm(sources=_source_choices(sources)),
         action_form=ConfirmForm(),
     )
 
 
-def _conflicts_in_program(found, festival) -> dict[int, list]:
-    by_item: dict[int, list] = {}
+@dataclass
+class Note:
+    """A conflict as shown next to one item: its message names the other item."""
+
+    message: str
+
+
+def _conflicts_in_program(found, items) -> dict[int, list[Note]]:
+    """Each item's conflicts. A conflict is listed once per pair and its message names the other item; the other
+    item, when it is in this program, is told which item it overlaps."""
+    titles = {item.id: item.title for item in items}
+    by_item: dict[int, list[Note]] = {}
     for conflict in found:
-        by_item.setdefault(conflict.item_id, []).append(conflict)
-        if conflict.other_item_id is not None and conflict.other_festival_id in (None, festival.id):
-            by_item.setdefault(conflict.other_item_id, []).append(conflict)
+        by_item.setdefault(conflict.item_id, []).append(Note(str(conflict.message)))
+        if conflict.other_item_id in titles and conflict.item_id in titles:
+            note = Note(_("Overlaps “%(title)s”: see the warning there.", title=titles[conflict.item_id]))
+            if all(n.message != note.message for n in by_item.get(conflict.other_item_id, [])):
+                by_item.setdefault(conflict.other_item_id, []).append(note)
     return by_item
 
 
@@ -154,7 +168,7 @@ def grid(festival_id: int):
     festival = _festival(festival_id)
     program = queries.program_page(festival)
     found = conflicts.for_program(festival)
-    by_item = _conflicts_in_program(found, festival)
+    by_item = _conflicts_in_program(found, program.items)
     return render_template(
         "program/grid.html",
         festival=festival,
