@@ -175,6 +175,7 @@
     if (!kind || !title) return;
     function label() { var o = kind.options[kind.selectedIndex]; return o ? o.text : ""; }
     var previous = label();
+    if (!title.value.trim() && !form.querySelector("[name=version]").value) title.value = previous;
     kind.addEventListener("change", function () {
       if (!title.value.trim() || title.value === previous) title.value = label();
       previous = label();
