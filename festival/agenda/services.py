@@ -109,6 +109,10 @@ class Program:
 
 
 def _check_times(festival: LocalityFestival, day: date, start: time, end: time) -> tuple[datetime, datetime]:
+    if start is None or end is None:
+        raise DomainError(
+            _l("Give the start and end times."), "time_required", field="start" if start is None else "end"
+        )
     starts_at = local_to_utc(day, start)
     ends_at = local_to_utc(day, end)
     if ends_at <= starts_at:
