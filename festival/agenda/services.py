@@ -16,7 +16,7 @@ After an item has been published, every change of its title, start, end, venue o
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -109,6 +109,10 @@ class Program:
 
 
 def _check_times(festival: LocalityFestival, day: date, start: time, end: time) -> tuple[datetime, datetime]:
+    if start is None or end is None:
+        raise DomainError(
+            _l("Give the start and end times."), "time_required", field="start" if start is None else "end"
+        )
     starts_at = local_to_utc(day, start)
     ends_at = local_to_utc(day, end)
     if ends_at <= starts_at:
@@ -391,6 +395,21 @@ def delete_item(item: AgendaItem, *, expected_version: int | None = None) -> Non
     db.session.delete(item)
     _renumber(festival, part, exclude=item_id)
     commit()
+
+
+def shift_items(festival: LocalityFestival, delta: timedelta, user=None) -> int:
+    """Move every item of a festival by `delta` (its day moved), published ones with a new revision; returns how
+    many moved. The festival's own times are the caller's to change."""
+    if not delta:
+        return 0
+    items = list(db.session.scalars(select(AgendaItem).where(AgendaItem.festival_id == festival.id)))
+    with db.session.no_autoflush:
+        for item in items:
+            before = _revised_values(item)
+            item.starts_at, item.ends_at = item.starts_at + delta, item.ends_at + delta
+            _record_revision(item, before, user)
+    commit()
+    return len(items)
 
 
 # --- order -------------------------------------------------------------------------------------------------------

@@ -65,6 +65,8 @@ def _error(call) -> DomainError:
         ({"kind": "fireworks"}, "kind_unknown", "kind"),
         ({"kind": "flag_salute", "part": "festivities"}, "kind_unknown", "kind"),
         ({"start": time(10, 0), "end": time(10, 0)}, "time_order", "end"),
+        ({"start": None}, "time_required", "start"),
+        ({"end": None}, "time_required", "end"),
         ({"start": time(10, 0), "end": time(9, 0)}, "time_order", "end"),
         ({"start": time(7, 30), "end": time(8, 30)}, "outside_festival_day", "start"),
         ({"start": time(10, 30), "end": time(11, 30)}, "outside_festival_day", "start"),
