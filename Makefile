@@ -38,6 +38,7 @@ ifeq ($(strip $(BENCH_ARGS)),)
 else
 	$(PY) bench/run.py $(BENCH_ARGS)
 endif
+	$(PY) bench/conflicts.py
 
 lint: setup
 	$(VENV)/bin/ruff check festival tests bench

@@ -91,9 +91,10 @@ def _register_blueprints(app: Flask) -> None:
     from festival.dashboard.views import bp as dashboard_bp
     from festival.editions.views import bp as editions_bp
     from festival.localities.views import bp as localities_bp
+    from festival.program.views import bp as program_bp
     from festival.public.views import bp as public_bp
 
-    for bp in (public_bp, accounts_bp, localities_bp, dashboard_bp, editions_bp):
+    for bp in (public_bp, accounts_bp, localities_bp, dashboard_bp, editions_bp, program_bp):
         app.register_blueprint(bp)
     init_api(app)
 

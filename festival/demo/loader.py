@@ -1,5 +1,7 @@
 """Load the demo data. Idempotent: every record is found by its natural key and only changed when it differs,
-so a second run on the same day changes nothing. The practice festival follows the day the demo is loaded.
+so a second run on the same day changes nothing. The practice festival follows the day the demo is loaded (its
+program moves with it). Every festival day gets a full, published program (festival/demo/program.py) unless it
+already has one.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from sqlalchemy import select
 
 from festival.accounts import services as accounts
 from festival.accounts.models import Role, User
+from festival.demo.program import ensure_program
 from festival.editions import services as editions
 from festival.editions.models import Edition, EditionStatus, FestivalStatus, LocalityFestival
 from festival.extensions import db
@@ -145,9 +148,28 @@ def _festival(edition: Edition, data: editions.FestivalData) -> LocalityFestival
             LocalityFestival.edition_id == edition.id, LocalityFestival.locality_id == data.locality.id
         )
     )
-    if existing is not None and existing.local_start.date() == data.day:
-        return existing  # already there for this day: keep whatever organizers changed since
-    return editions.save_festival(edition, data, existing)
+    if existing is None or existing.local_start.date() != data.day:
+        existing = editions.save_festival(edition, data, existing)
+    # else: already there for this day: keep whatever organizers changed since
+    _program(existing)
+    return existing
+
+
+def _program(festival: LocalityFestival) -> None:
+    """The festival's program (festival/demo/program.py), hosted by its first host with a partner: its second host,
+    or for a residential area the police of the commune above it."""
+    locality = festival.locality
+    hosts = _hosts(locality)
+    partner = hosts[1] if len(hosts) > 1 else _hosts(locality.parent)[0]
+    unit = f"{locality.full_name[0].lower()}{locality.full_name[1:]}"
+    ensure_program(
+        festival,
+        hosts[0],
+        partner,
+        _venue(locality, "Sân thể thao"),
+        _organization(locality, f"Câu lạc bộ văn nghệ {unit}", OrganizationKind.MASS_ORGANIZATION),
+        _organization(locality, f"Trạm Y tế {unit}", OrganizationKind.AGENCY),
+    )
 
 
 def _festivals(edition: Edition, held: bool) -> None:

@@ -97,3 +97,42 @@ def test_generated_hamlets_imported_after_the_demo_leave_the_demo_alone(database
     db.session.expire_all()
     after = {row[0]: row for row in snapshot()["localities"]}
     assert all(after[row[0]] == row for row in before)
+
+
+def test_every_demo_festival_day_has_a_full_published_program(database, app):
+    from festival.agenda import conflicts, services
+
+    load_demo(today_local(), unit_rows(builtin_units()), app.instance_path)
+    festivals = db.session.scalars(select(LocalityFestival)).all()
+    assert len(festivals) == 19 and any(f.is_practice for f in festivals)
+    for festival in festivals:
+        program = services.program(festival)
+        kinds = [i.kind for i in program.ceremony]
+        assert len(kinds) >= 8
+        assert {"flag_salute", "results_report", "commendations", "signing"} <= set(kinds)
+        assert kinds.index("flag_salute") < kinds.index("results_report") < kinds.index("signing")
+        assert {"arts", "sports", "contest", "forum", "health_checkup"} <= {i.kind for i in program.festivities}
+        assert festival.program_published_at is not None
+        assert all(i.status == "published" and i.starts_at >= festival.starts_at for i in program.items)
+        assert all(i.ends_at <= festival.ends_at for i in program.items)
+        assert all(p.full_name and p.position_title for i in program.items for p in i.people)
+        assert {p.role for i in program.items for p in i.participants} >= {"host", "co_organizer", "signatory"}
+        assert len(program.commendations) == 2 and len(program.signings) == 1
+        assert len(program.signings[0].parties) == 2
+        open_items = sorted(i.capacity for i in program.items if i.takes_registrations)
+        assert open_items == [30, 50]
+        assert conflicts.for_program(festival) == []
+
+
+def test_the_practice_programme_moves_with_the_day_the_demo_is_loaded(database, app):
+    rows = unit_rows(builtin_units())
+    today = date(2027, 3, 2)  # fixed days: the same edition either day
+    load_demo(date(2027, 3, 1), rows, app.instance_path)
+    load_demo(today, rows, app.instance_path)
+    practice = db.session.scalar(select(LocalityFestival).where(LocalityFestival.is_practice))
+    from festival.agenda import services
+
+    items = services.program(practice).items
+    assert practice.local_start.date() == today
+    assert all(i.local_start.date() == today and i.revision == 2 for i in items)
+    assert len(services.changes_since_publishing(practice)) == len(items)
