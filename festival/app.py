@@ -88,13 +88,17 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from festival.accounts.views import bp as accounts_bp
     from festival.api.views import bp as api_bp
+    from festival.audit.views import bp as audit_bp
     from festival.dashboard.views import bp as dashboard_bp
     from festival.editions.views import bp as editions_bp
+    from festival.festivals.views import bp as festivals_bp
     from festival.localities.views import bp as localities_bp
     from festival.public.views import bp as public_bp
 
     for bp in (public_bp, accounts_bp, localities_bp, dashboard_bp, editions_bp, api_bp):
         app.register_blueprint(bp)
+    app.register_blueprint(festivals_bp)
+    app.register_blueprint(audit_bp)
 
 
 def _register_cli(app: Flask) -> None:
