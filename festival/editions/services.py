@@ -309,7 +309,7 @@ def add_festivals(edition: Edition, items: list[FestivalData]) -> int:
     of the units refuses the whole batch."""
     for data in items:
         festival = LocalityFestival(
-            edition=edition,
+            edition_id=edition.id,
             locality=data.locality,
             starts_at=local_to_utc(data.day, data.start),
             ends_at=local_to_utc(data.day, data.end),
