@@ -120,7 +120,8 @@ def _page(form, edition, locality, festival, status=200, newer=None):
 
 def _save(form: FestivalForm, edition: Edition, locality: Locality, festival: LocalityFestival | None):
     if form.validate_on_submit():
-        version = parse_int(form.version.data, 1, 2**31 - 1) if festival is not None else None
+        # A version that cannot be read counts as an old one: refused as stale rather than saved over blindly.
+        version = (parse_int(form.version.data, 1, 2**31 - 1) or 0) if festival is not None else None
         try:
             saved = editions.save_festival(
                 edition, _data(form, locality, festival), festival, user=_me(), expected_version=version

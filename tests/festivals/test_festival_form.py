@@ -206,3 +206,12 @@ def test_the_dashboard_links_each_row_to_its_edit_page(client, world):
     body = client.get("/dashboard").get_data(as_text=True)
     assert f'href="/dashboard/festivals/{world["festival"].id}"' in body
     assert "New festival day" in body
+
+
+def test_a_form_without_a_readable_version_is_refused_as_stale(client, world):
+    login(client, "orga")
+    festival = world["festival"]
+    for version in ("", "abc", "0"):
+        data = _form(world, locality="00376", notes="Ghi đè", version=version)
+        assert post_form(client, f"/dashboard/festivals/{festival.id}", data).status_code == 409
+    assert _festival(world["tree"]["00376"]).notes == ""
