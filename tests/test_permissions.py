@@ -21,10 +21,14 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import pytest
+from flask import Blueprint, redirect
 from sqlalchemy import select
 
-from festival.accounts.models import UserSession
+from festival import create_app
+from festival.accounts.auth import role_required
+from festival.accounts.models import Role, UserSession
 from festival.agenda.models import Commendation, Signing
+from festival.editions.models import LocalityFestival
 from festival.extensions import db
 from festival.organizations.models import Contact
 from tests.accounts.support import english_client
@@ -48,6 +52,9 @@ OWN_ACCOUNT_WRITES: dict[str, str] = {
 # Query arguments sent with every form page fetched: pages that create a record under a unit read them.
 CONTEXT_QUERY = "?edition=2027&locality=00376"
 REFUSED = {403, 404}
+# The test app's settings a second app needs to share its database (tests/conftest.py `app`).
+APP_SETTINGS = ("TESTING", "SECRET_KEY", "SQLALCHEMY_DATABASE_URI", "SERVER_NAME", "TESTING_FAST_HASHING",
+                "DATA_VERSION_TTL")  # fmt: skip
 
 
 @pytest.fixture
@@ -82,19 +89,18 @@ def samples(world, make) -> dict[str, str]:
     return {name: str(value) for name, value in values.items()}
 
 
+STRANGERS = ("thanhhoa", "other_rep")
+
+
 @pytest.fixture
-def strangers(world, make):
-    """Logged-in clients of people who must not touch Hà Nội's records."""
+def strangers(world, make) -> tuple[str, ...]:
+    """The accounts of people who must not touch Hà Nội's records: an organizer of Thanh Hoá and the
+    representative of a Thanh Hoá organization."""
     thanh_hoa = world["tree"]["38"]
     make.user("organizer", scope=thanh_hoa, username="thanhhoa")
     other = make.organization(thanh_hoa, name="Công an tỉnh Thanh Hoá")
     make.user("org_rep", organization=other, username="other_rep")
-    clients = {}
-    for username in ("thanhhoa", "other_rep"):
-        client = english_client(make.app)
-        assert login(client, username).status_code == 302
-        clients[username] = (client, _token(client))
-    return clients
+    return STRANGERS
 
 
 def _token(client) -> str:
@@ -156,28 +162,60 @@ def test_every_data_changing_route_has_a_sample_for_its_parameters(app, samples)
         _url(rule, samples)
 
 
-def test_strangers_are_refused_and_nothing_changes(app, samples, strangers):
+def stranger_failures(app, samples: dict[str, str], only: set[str] | None = None) -> list[str]:
+    """What the strangers got through on the app's data-changing routes (`only`: these endpoints)."""
     admin = english_client(app)
     assert login(admin, "admin").status_code == 302
+    clients = {}
+    for username in STRANGERS:
+        client = english_client(app)
+        assert login(client, username).status_code == 302
+        clients[username] = (client, _token(client))
     failures = []
-    checked = 0
     for rule in write_rules(app):
         if rule.endpoint in PUBLIC_WRITES or rule.endpoint in OWN_ACCOUNT_WRITES:
+            continue
+        if only is not None and rule.endpoint not in only:
             continue
         url = _url(rule, samples)
         data = _form_data(admin, url, samples)
         for method in sorted(rule.methods & WRITE_METHODS):
-            for username, (client, token) in strangers.items():
+            for username, (client, token) in clients.items():
                 before = snapshot()
                 response = client.open(url, method=method, data={**data, "csrf_token": token})
                 after = snapshot()
-                checked += 1
                 if response.status_code not in REFUSED:
                     failures.append(f"{username} {method} {url} ({rule.endpoint}) -> {response.status_code}")
                 if after != before:
                     failures.append(f"{username} {method} {url} ({rule.endpoint}) changed the database")
+    return failures
+
+
+def test_strangers_are_refused_and_nothing_changes(app, samples, strangers):
+    failures = stranger_failures(app, samples)
     assert not failures, "routes that let strangers in:\n" + "\n".join(failures)
-    assert checked > 0
+
+
+def test_a_new_route_without_a_scope_check_fails_this_test(app, samples, strangers):
+    """The check itself: an app with one more route, behind the organizer role but with no scope check, is
+    caught (the route writes a festival day of Hà Nội for anyone with the role)."""
+    leaky = create_app({key: app.config[key] for key in APP_SETTINGS})
+    blueprint = Blueprint("leaky", __name__)
+
+    @blueprint.post("/dashboard/festivals/<int:festival_id>/leak")
+    @role_required(Role.ORGANIZER)
+    def leak(festival_id: int):
+        db.session.get(LocalityFestival, festival_id).notes = "leaked"
+        db.session.commit()
+        return redirect("/dashboard")
+
+    leaky.register_blueprint(blueprint)
+    with leaky.app_context():
+        failures = stranger_failures(leaky, samples, only={"leaky.leak"})
+        leaky_engine = db.engine
+    leaky_engine.dispose()
+    assert any("thanhhoa POST" in f and "-> 302" in f for f in failures), failures
+    assert any("changed the database" in f for f in failures), failures
 
 
 def test_anonymous_visitors_are_sent_to_log_in(app, samples):
