@@ -12,6 +12,7 @@ from werkzeug.routing import BuildError
 
 from festival.accounts.auth import role_required
 from festival.accounts.models import Role
+from festival.accounts.pickers import resolve_locality
 from festival.audit import services
 from festival.core.errors import DomainError
 from festival.core.i18n import format_moment
@@ -66,6 +67,23 @@ RECORD_PAGES = {
 }
 
 
+def _value_labels() -> dict[tuple[str, str], dict[str, str]]:
+    """Stored values shown in words, per (entity, field)."""
+    from festival.editions.models import FestivalStatus
+
+    return {
+        ("festival", "status"): {s.value: str(s.label) for s in FestivalStatus},
+        ("festival", "model_site_level"): {"nation": _("the Ministry"), "province": _("the province")},
+    }
+
+
+def _change(entity: str, name: str, value, labels: dict) -> str:
+    words = labels.get((entity, name))
+    if words is not None and isinstance(value, str) and value in words:
+        return words[value]
+    return _value(value)
+
+
 def _value(value) -> str:
     if value is None or value == "" or value == []:
         return "—"
@@ -97,7 +115,12 @@ def index():
     me = current_user._get_current_object()
     error = None
     try:
-        chosen = services.read_filter(me, request.args.get("entity"), request.args.get("locality"))
+        code = request.args.get("locality", "")
+        typed = request.args.get("locality_name", "")
+        if not code and typed.strip():
+            # Typed without choosing a suggestion (or without JavaScript): the one unit it names.
+            code = resolve_locality("", typed, field="locality").code
+        chosen = services.read_filter(me, request.args.get("entity"), code)
     except DomainError as exc:
         error, chosen = exc, None
         page = Page(items=[], page=1, per_page=services.PER_PAGE, total=0)
@@ -111,6 +134,8 @@ def index():
         entities=services.ENTITIES,
         actions=services.ACTIONS,
         field_labels=FIELD_LABELS,
-        show_value=_value,
+        show_change=_change,
+        value_labels=_value_labels(),
         link=_link,
+        typed=request.args.get("locality_name", ""),
     ), (error.status if error else 200)
