@@ -87,7 +87,16 @@ def create_for_units(
             "festival_exists",
             field="codes",
         )
-    return editions.add_festivals(edition, items)
+    return _add(edition, items, "codes")
+
+
+def _add(edition: Edition, items: list[editions.FestivalData], field: str) -> int:
+    """Save the batch; a festival day created meanwhile by someone else refuses it, next to the form's field."""
+    try:
+        return editions.add_festivals(edition, items)
+    except DomainError as error:
+        error.field = field
+        raise
 
 
 # --- CSV -------------------------------------------------------------------------------------------------------
@@ -215,7 +224,7 @@ def import_csv(user: User, edition: Edition, parent: Locality, upload) -> int:
             errors.append((row.line, str(error.message)))
     if errors:
         raise ImportRejected(errors)
-    return editions.add_festivals(edition, items)
+    return _add(edition, items, "file")
 
 
 def _row_data(row: _Row, edition, parent, units, taken, venues, seen) -> editions.FestivalData:
