@@ -235,7 +235,7 @@ def missing():
     return _missing_page(edition, parent)
 
 
-@bp.post("/missing")
+@bp.post("/missing/create")
 @role_required(Role.ORGANIZER)
 def missing_create():
     edition, parent = _missing_context()

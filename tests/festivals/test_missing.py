@@ -55,7 +55,7 @@ def test_ticked_communes_get_one_festival_day_each(client, world):
     data = {"edition": "2027", "locality": "00376", "codes": ["00376001", "00376002"], "day": "15/08/2027",
             "start": "19:00", "end": "21:30"}  # fmt: skip
     before = _count()
-    response = post_form(client, "/dashboard/festivals/missing", data, page="/dashboard/festivals/missing")
+    response = post_form(client, "/dashboard/festivals/missing/create", data, page="/dashboard/festivals/missing")
     assert response.status_code == 302
     assert _count() == before + 2
     assert "2 festival days created" in client.get(response.headers["Location"]).get_data(as_text=True)
@@ -72,7 +72,7 @@ def test_ticking_is_all_or_nothing(client, world):
         ({"codes": ["00376001"], "day": "15/10/2027"}, "inside the season"),
         ({"codes": ["00376001"], "end": "18:00"}, "must end after it starts"),
     ]:
-        response = post_form(client, "/dashboard/festivals/missing", {**base, **changes}, page=page)
+        response = post_form(client, "/dashboard/festivals/missing/create", {**base, **changes}, page=page)
         assert response.status_code == 400, changes
         assert message in response.get_data(as_text=True), changes
     assert _count() == before
@@ -166,4 +166,4 @@ def test_another_province_cannot_create_in_hanoi(client, world, foreign_organize
     assert _upload(client, "00070,16/08/2027,07:30,11:00,").status_code == 403
     data = {"edition": "2027", "locality": "01", "codes": ["00070"], "day": "15/08/2027", "start": "19:00",
             "end": "21:30"}  # fmt: skip
-    assert post_form(client, "/dashboard/festivals/missing", data, page="/dashboard").status_code == 403
+    assert post_form(client, "/dashboard/festivals/missing/create", data, page="/dashboard").status_code == 403
