@@ -88,19 +88,29 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from festival.accounts.views import bp as accounts_bp
     from festival.api import init_api
+    from festival.audit.views import bp as audit_bp
     from festival.dashboard.views import bp as dashboard_bp
     from festival.editions.views import bp as editions_bp
+    from festival.festivals.views import bp as festivals_bp
     from festival.localities.views import bp as localities_bp
+    from festival.organizations.views import bp as organizations_bp
     from festival.program.views import bp as program_bp
     from festival.public.views import bp as public_bp
 
-    for bp in (public_bp, accounts_bp, localities_bp, dashboard_bp, editions_bp, program_bp):
+    blueprints = (
+        public_bp,
+        accounts_bp,
+        localities_bp,
+        dashboard_bp,
+        editions_bp,
+        festivals_bp,
+        program_bp,
+        organizations_bp,
+        audit_bp,
+    )
+    for bp in blueprints:
         app.register_blueprint(bp)
     init_api(app)
-
-    from festival.organizations.views import bp as organizations_bp
-
-    app.register_blueprint(organizations_bp)
 
 
 def _register_cli(app: Flask) -> None:

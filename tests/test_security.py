@@ -34,6 +34,7 @@ def sample_values(rule, world, existing: bool = True) -> dict:
         "user_id": world["admin"].id if existing else 999999,
         "filename": "css/app.css" if existing else "nothing/here.css",
         "organization_id": world["organization"].id if existing else 999999,
+        "festival_id": world["festival"].id if existing else 999999,
     }
     values = {}
     for name in rule.arguments:

@@ -8,11 +8,12 @@ from datetime import date, time, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm.exc import StaleDataError
 
-from festival.accounts.auth import scope_clause
-from festival.accounts.models import User
+from festival.accounts.auth import in_scope, scope_clause, scope_locality
+from festival.accounts.models import Role, User
 from festival.core.db import commit_unique
-from festival.core.errors import DomainError, NotFound
+from festival.core.errors import DomainError, Forbidden, NotFound
 from festival.core.pagination import Page, paginate
 from festival.core.text import nfc, prefix_upper_bound, search_key
 from festival.core.time import local_day_bounds, local_to_utc, to_local, today_local
@@ -150,7 +151,66 @@ def _festival_exists() -> DomainError:
     )
 
 
-def _check_festival(edition: Edition, data: FestivalData, festival: LocalityFestival | None) -> None:
+MODEL_SITE_LEVELS = ("nation", "province")
+NOTES_MAX = 5000
+
+
+def stale_festival() -> DomainError:
+    return DomainError(
+        _l("Someone else saved this festival day meanwhile. Its newer version is shown: check it and save again."),
+        "stale_version",
+        status=409,
+    )
+
+
+def may_set_model_site(user: User | None, level: str | None, locality: Locality) -> bool:
+    """Whether `user` may choose (or drop) a model site of `level` for `locality`.
+
+    National model sites are chosen by the Ministry: administrators only. Provincial ones by the province:
+    administrators, and organizers working at province level whose scope holds the locality. Commands run on the
+    server (no user) may do both.
+    """
+    if user is None or user.is_admin:
+        return True
+    if level != "province" or user.role != Role.ORGANIZER:
+        return False
+    scope = scope_locality(user)
+    return scope is not None and scope.level == "province" and locality.path.startswith(scope.path)
+
+
+def model_site_levels_for(user: User | None, locality: Locality | None) -> list[str]:
+    """The model-site levels `user` may set for `locality` (empty: the flag is read-only to them)."""
+    if locality is None:
+        return [level for level in MODEL_SITE_LEVELS if user is None or user.is_admin]
+    return [level for level in MODEL_SITE_LEVELS if may_set_model_site(user, level, locality)]
+
+
+def _check_scope(user: User | None, data: FestivalData, festival: LocalityFestival | None) -> None:
+    if user is None:
+        return
+    outside = Forbidden(
+        _l("%(name)s is outside your scope.", name=data.locality.full_name), "locality_outside_scope", field="locality"
+    )
+    if user.role not in (Role.ADMIN, Role.ORGANIZER):
+        raise outside
+    if not in_scope(user, data.locality) or (festival is not None and not in_scope(user, festival.locality)):
+        raise outside
+    before = (festival.is_model_site, festival.model_site_level) if festival is not None else (False, None)
+    after = (data.is_model_site, data.model_site_level if data.is_model_site else None)
+    if before == after:
+        return
+    for level in {before[1], after[1]} - {None}:
+        if not may_set_model_site(user, level, data.locality):
+            raise Forbidden(
+                _l("Only the level that chooses model sites may set or change this flag."),
+                "model_site_not_allowed",
+                field="is_model_site",
+            )
+
+
+def check_festival_values(edition: Edition, data: FestivalData) -> None:
+    """The rules that need no query: the day in the season (but a practice run), the times, the model-site level,
+    the status, the notes' length."""
     if not data.is_practice and not edition.season_start <= data.day <= edition.season_end:
         raise DomainError(
             _l("The festival day must fall inside the season of the edition."),
@@ -158,8 +218,9 @@ def _check_festival(edition: Edition, data: FestivalData, festival: LocalityFest
             field="day",
         )
     if data.end <= data.start:
-        raise DomainError(_l("The festival must end after it starts."), "time_order", field="end")
-    if data.is_model_site and data.model_site_level not in ("nation", "province"):
+        # Both times fall on the festival's own day: a festival day never runs past midnight.
+        raise DomainError(_l("The festival must end after it starts, on the same day."), "time_order", field="end")
+    if data.is_model_site and data.model_site_level not in MODEL_SITE_LEVELS:
         raise DomainError(
             _l("Say which level chose this model site."),
             "model_site_level_required",
@@ -172,6 +233,14 @@ def _check_festival(edition: Edition, data: FestivalData, festival: LocalityFest
     except ValueError:
         # Refused here with a code, not by the database's check constraint as an IntegrityError.
         raise DomainError(_l("Unknown status."), "status_unknown", field="status") from None
+    if len(data.notes) > NOTES_MAX:
+        raise DomainError(
+            _l("The notes can have at most %(n)s characters.", n=NOTES_MAX), "notes_too_long", field="notes"
+        )
+
+
+def _check_festival(edition: Edition, data: FestivalData, festival: LocalityFestival | None) -> None:
+    check_festival_values(edition, data)
     clash = db.session.scalar(
         select(LocalityFestival.id).where(
             LocalityFestival.edition_id == edition.id, LocalityFestival.locality_id == data.locality.id
@@ -193,23 +262,66 @@ def _check_festival(edition: Edition, data: FestivalData, festival: LocalityFest
             )
 
 
-def save_festival(edition: Edition, data: FestivalData, festival: LocalityFestival | None = None) -> LocalityFestival:
+def save_festival(
+    edition: Edition,
+    data: FestivalData,
+    festival: LocalityFestival | None = None,
+    *,
+    user: User | None = None,
+    expected_version: int | None = None,
+) -> LocalityFestival:
+    """Create (festival=None) or change a locality's festival day.
+
+    `user`: who asks (None: a command on the server, no scope). `expected_version`: the version the form showed;
+    a newer one saved meanwhile refuses the change with "stale_version" (409), and so does a concurrent save that
+    SQLAlchemy's version counter catches at commit.
+    """
+    data.notes = nfc(data.notes)
+    _check_scope(user, data, festival)
+    if festival is not None and expected_version is not None and expected_version != festival.version:
+        raise stale_festival()
     _check_festival(edition, data, festival)
-    if festival is None:
-        festival = LocalityFestival(edition=edition)
-        db.session.add(festival)
-    festival.locality = data.locality
-    festival.starts_at = local_to_utc(data.day, data.start)
-    festival.ends_at = local_to_utc(data.day, data.end)
-    festival.venue = data.venue
-    festival.hosts = list(data.hosts)
-    festival.is_model_site = data.is_model_site
-    festival.model_site_level = data.model_site_level
-    festival.is_practice = data.is_practice
-    festival.status = data.status
-    festival.notes = nfc(data.notes)
-    commit_unique({"uq_locality_festivals_edition_id_locality_id": _festival_exists()})
+    try:
+        # A concurrent save shows up at the first flush (loading the hosts may flush) or at the commit.
+        if festival is None:
+            festival = LocalityFestival(edition=edition)
+            db.session.add(festival)
+        festival.locality = data.locality
+        festival.starts_at = local_to_utc(data.day, data.start)
+        festival.ends_at = local_to_utc(data.day, data.end)
+        festival.venue = data.venue
+        festival.hosts = list(data.hosts)
+        festival.is_model_site = data.is_model_site
+        festival.model_site_level = data.model_site_level
+        festival.is_practice = data.is_practice
+        festival.status = data.status
+        festival.notes = data.notes
+        commit_unique({"uq_locality_festivals_edition_id_locality_id": _festival_exists()})
+    except StaleDataError:
+        db.session.rollback()
+        raise stale_festival() from None
     return festival
+
+
+def add_festivals(edition: Edition, items: list[FestivalData]) -> int:
+    """Create many festival days at once, all or nothing (the caller has checked every item: bulk creation checks
+    thousands of rows with a few queries, festivals.bulk). A festival day created meanwhile by someone else for one
+    of the units refuses the whole batch."""
+    for data in items:
+        festival = LocalityFestival(
+            edition_id=edition.id,
+            locality=data.locality,
+            starts_at=local_to_utc(data.day, data.start),
+            ends_at=local_to_utc(data.day, data.end),
+            venue=data.venue,
+            is_model_site=False,
+            is_practice=data.is_practice,
+            status=data.status,
+            notes=nfc(data.notes),
+        )
+        db.session.add(festival)
+    commit_unique({"uq_locality_festivals_edition_id_locality_id": _festival_exists()})
+    return len(items)
 
 
 def _festival_query(edition: Edition):
