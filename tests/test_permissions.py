@@ -48,6 +48,7 @@ OWN_ACCOUNT_WRITES: dict[str, str] = {
     "accounts.change_password": "changes the caller's own password",
     "accounts.end_session": "ends one of the caller's own sessions (another's id is not found: tests/accounts)",
     "accounts.end_other_sessions": "ends the caller's own other sessions",
+    "organizations.mine": "a representative edits the profile of their own organization (no id in the path)",
 }
 # Query arguments sent with every form page fetched: pages that create a record under a unit read them.
 CONTEXT_QUERY = "?edition=2027&locality=00376"
@@ -125,6 +126,10 @@ def _url(rule, samples: dict[str, str]) -> str:
     return fill_rule(rule, samples)
 
 
+# Required text boxes, filled so that a form is refused for its scope, not for an empty box.
+TEXT_SAMPLES = {"name": "Bản ghi thử nghiệm", "title": "Mục thử nghiệm", "full_name": "Nguyễn Văn Thử"}
+
+
 def _form_data(admin, url: str, samples: dict[str, str]) -> dict[str, str]:
     """The fields of the form an administrator sees for `url` (on its own page, or on a page above it: a form
     whose action is …/import sits on the page …), its empty boxes filled so that the request names Hà Nội's
@@ -147,6 +152,8 @@ def _form_data(admin, url: str, samples: dict[str, str]) -> dict[str, str]:
             fields[name] = samples[name]
         elif "locality" in name or "scope" in name:
             fields[name] = samples["code"]
+        elif name in TEXT_SAMPLES:
+            fields[name] = TEXT_SAMPLES[name]
     return fields
 
 

@@ -86,6 +86,7 @@ def check_in_scope(user: User | None, locality: Locality, field: str = "locality
             _l("%(name)s is outside your scope. Choose a locality you work in.", name=locality.full_name),
             "locality_outside_scope",
             field=field,
+            status=403,
         )
 
 

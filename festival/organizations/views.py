@@ -73,7 +73,9 @@ def _filter_locality(errors: list[str]) -> Locality | None:
 def _form_status(error: DomainError | None) -> int:
     if request.method != "POST":
         return 200
-    return error.status if error is not None and error.status == 409 else 400
+    # A stale version (409) and a locality outside the user's scope (403) keep their own status; every other
+    # refusal of a form is a 400.
+    return error.status if error is not None and error.status in (403, 409) else 400
 
 
 # --- organizations ----------------------------------------------------------------------------------------------

@@ -68,6 +68,7 @@ def test_an_organizer_creates_an_organization_with_contacts(orgs_world, as_user)
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
+        # A locality outside the scope is refused as forbidden (403), with the form kept like any other error.
         ({"phone": "12ab"}, "is not a valid phone number"),
         ({"contacts-0-phone": "999"}, "is not a valid phone number"),
         ({"contacts-0-full_name": "", "contacts-0-position_title": "Bí thư"}, "Give the contact person’s full name."),
@@ -81,7 +82,8 @@ def test_an_organizer_creates_an_organization_with_contacts(orgs_world, as_user)
 def test_a_bad_form_keeps_what_was_typed(orgs_world, as_user, changes, message):
     client = as_user("orga")
     data = organization_form(orgs_world, **changes)
-    html = text(post_form(client, "/dashboard/organizations/new", data), 400)
+    status = 403 if message == "is outside your scope" else 400
+    html = text(post_form(client, "/dashboard/organizations/new", data), status)
     assert message in html
     assert_kept(html, data)
     assert db.session.query(Organization).filter_by(name="Đoàn Thanh niên xã Sóc Sơn").count() == 0
@@ -232,7 +234,8 @@ def test_an_organizer_creates_a_venue(orgs_world, as_user):
     ],
 )
 def test_a_bad_venue_form_keeps_what_was_typed(orgs_world, as_user, changes, message):
-    html = text(post_form(as_user("orga"), "/dashboard/venues/new", venue_form(**changes)), 400)
+    status = 403 if message == "is outside your scope" else 400
+    html = text(post_form(as_user("orga"), "/dashboard/venues/new", venue_form(**changes)), status)
     assert message in html
     assert_kept(html, venue_form(**changes))
     assert db.session.query(Venue).filter_by(address="Thôn Đông, xã Sóc Sơn").count() == 0
