@@ -10,9 +10,10 @@ Codes:
 - `capacity_above_venue`: an item's capacity above its venue's.
 Cancelled items never conflict.
 
-Two intervals overlap when other.starts_at < end and other.ends_at > start: one indexed range per conflict kind
-(venue and start, folded name, organization), and a whole program is checked with one query per kind, never one
-per item.
+Two intervals overlap when other.starts_at < end and other.ends_at > start. One item is checked with one indexed
+query per kind (venue and start, folded name, organization); a whole program with one query per kind too, never one
+per item, joining the program's items with the items held within its hours (see `for_program`). Measured by
+bench/conflicts.py.
 """
 
 from __future__ import annotations
