@@ -4,7 +4,8 @@ Builds, in a throwaway SQLite file (bench/out/conflicts.db) and a throwaway Post
 21 communes, one festival day with 300 items over 10 venues (each venue's items back to back, a few moved onto
 their neighbour; two people and one or two organizations each, from a pool of 150 people and 30 province-level
 organizations) and 20 other festival days the same day and hours with 50 items each, whose people and organizations
-come from the same pools 30% of the time (their own otherwise); then times, in-process with time.perf_counter:
+come from the same pools 30% of the time (their own otherwise), plus 200 such festival days on the other days of
+the season (10,000 items: the history the indexes must skip); then times, in-process with time.perf_counter:
 
 - `festival.agenda.conflicts.for_item` on a random item of the 300 (median over the runs; target ≤ 20 ms),
 - `festival.agenda.conflicts.for_program` of the 300-item festival (target ≤ 50 ms),
@@ -45,6 +46,8 @@ FOR_ITEM_TARGET_MS = 20.0
 FOR_PROGRAM_TARGET_MS = 50.0
 ITEMS = 300
 OTHER_FESTIVALS = 20
+# Festival days on the other days of the season, drawing on the same pools: the history an index must skip.
+BACKGROUND_FESTIVALS = 200
 OTHER_ITEMS = 50
 PEOPLE = 150
 ORGANIZATIONS = 30
@@ -57,7 +60,7 @@ def units_csv() -> bytes:
         "code,parent_code,level,unit_type,name,full_name,name_en,full_name_en",
         "01,,province,Thành phố,Hà Nội,Thành phố Hà Nội,Hanoi,Hanoi",
     ]
-    for n in range(OTHER_FESTIVALS + 1):
+    for n in range(OTHER_FESTIVALS + BACKGROUND_FESTIVALS + 1):
         code = f"{90000 + n}"
         lines.append(f"{code},01,commune,Xã,Thử {n},Xã Thử {n},Thu {n},Thu {n} Commune")
     return ("\n".join(lines) + "\n").encode()
@@ -95,7 +98,9 @@ def build(rng: random.Random):
 
     shared_people = names
 
-    def festival(code: str, items: int, venue_count: int, first_hour: int, shared: float) -> LocalityFestival:
+    def festival(
+        code: str, items: int, venue_count: int, first_hour: int, shared: float, days: int = 0
+    ) -> LocalityFestival:
         """A timetable as organizers make one: each venue's items back to back (30 minutes), a few moved by ten
         minutes onto their neighbour; people and organizations drawn from the shared pools (all of them for the
         big program, `shared` of the time for the others, else their own)."""
@@ -105,7 +110,10 @@ def build(rng: random.Random):
         ]
         own_people = [f"Trần Thị Xã {code} {n}" for n in range(20)]
         own_org = Organization(locality=locality, name=f"Công an xã {code}", search_name=f"ca{code}", kind="police")
-        fest = LocalityFestival(edition=edition, locality=locality, starts_at=start, ends_at=end, venue=venues[0])
+        moved = timedelta(days=days)
+        fest = LocalityFestival(
+            edition=edition, locality=locality, starts_at=start + moved, ends_at=end + moved, venue=venues[0]
+        )
         db.session.add_all([fest, own_org, *venues])
         for n in range(items):
             slot = n // venue_count
@@ -115,8 +123,8 @@ def build(rng: random.Random):
                 part="ceremony" if n < items // 3 else "festivities",
                 kind="other",
                 title=f"Tiết mục {n}",
-                starts_at=start + timedelta(minutes=begin),
-                ends_at=start + timedelta(minutes=min(begin + 30, minutes)),
+                starts_at=start + moved + timedelta(minutes=begin),
+                ends_at=start + moved + timedelta(minutes=min(begin + 30, minutes)),
                 venue=venues[n % venue_count],
                 capacity=rng.choice((None, 50, 300)),
                 position=n + 1,
@@ -139,6 +147,11 @@ def build(rng: random.Random):
     db.session.commit()
     for n in range(1, OTHER_FESTIVALS + 1):
         festival(f"{90000 + n}", OTHER_ITEMS, 5, 8, 0.3)
+        db.session.commit()
+    for n in range(BACKGROUND_FESTIVALS):
+        # Every other day of the season but the measured one (1/7 to 19/8: 40 days before, 9 after).
+        days = -40 + n % 49
+        festival(f"{90000 + OTHER_FESTIVALS + 1 + n}", OTHER_ITEMS, 5, 8, 0.3, days if days < 0 else days + 1)
         db.session.commit()
     return target.id
 
