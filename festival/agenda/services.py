@@ -397,9 +397,10 @@ def delete_item(item: AgendaItem, *, expected_version: int | None = None) -> Non
     commit()
 
 
-def shift_items(festival: LocalityFestival, delta: timedelta, user=None) -> int:
+def shift_items(festival: LocalityFestival, delta: timedelta, user=None, *, commit_now: bool = True) -> int:
     """Move every item of a festival by `delta` (its day moved), published ones with a new revision; returns how
-    many moved. The festival's own times are the caller's to change."""
+    many moved. The festival's own times are the caller's to change (`commit_now=False`: in the caller's
+    transaction, which commits)."""
     if not delta:
         return 0
     items = list(db.session.scalars(select(AgendaItem).where(AgendaItem.festival_id == festival.id)))
@@ -408,7 +409,8 @@ def shift_items(festival: LocalityFestival, delta: timedelta, user=None) -> int:
             before = _revised_values(item)
             item.starts_at, item.ends_at = item.starts_at + delta, item.ends_at + delta
             _record_revision(item, before, user)
-    commit()
+    if commit_now:
+        commit()
     return len(items)
 
 

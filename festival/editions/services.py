@@ -262,6 +262,31 @@ def _check_festival(edition: Edition, data: FestivalData, festival: LocalityFest
             )
 
 
+def _check_program_fits(festival: LocalityFestival, moved: timedelta, starts_at, ends_at) -> None:
+    """New hours (and a new day, `moved`) must still hold every item of the program that is not cancelled: an item
+    is never left outside its festival day."""
+    from festival.agenda.models import AgendaItem, ItemStatus
+
+    outside = db.session.scalar(
+        select(func.count(AgendaItem.id)).where(
+            AgendaItem.festival_id == festival.id,
+            AgendaItem.status != ItemStatus.CANCELLED.value,
+            # An item moved by `moved` falls outside when it starts before the new start or ends after the new end.
+            or_(AgendaItem.starts_at < starts_at - moved, AgendaItem.ends_at > ends_at - moved),
+        )
+    )
+    if outside:
+        raise DomainError(
+            _l(
+                "%(n)s items of the program would fall outside these hours. Move them first, or choose hours that "
+                "hold them.",
+                n=outside,
+            ),
+            "program_outside_day",
+            field="start",
+        )
+
+
 def save_festival(
     edition: Edition,
     data: FestivalData,
@@ -281,14 +306,24 @@ def save_festival(
     if festival is not None and expected_version is not None and expected_version != festival.version:
         raise stale_festival()
     _check_festival(edition, data, festival)
+    starts_at, ends_at = local_to_utc(data.day, data.start), local_to_utc(data.day, data.end)
+    moved = timedelta(0)
+    if festival is not None and festival.id is not None:
+        moved = timedelta(days=(data.day - festival.local_start.date()).days)
+        _check_program_fits(festival, moved, starts_at, ends_at)
     try:
         # A concurrent save shows up at the first flush (loading the hosts may flush) or at the commit.
         if festival is None:
             festival = LocalityFestival(edition=edition)
             db.session.add(festival)
+        if moved:
+            # The program goes with its day, each item at the same time of day (published ones get a revision).
+            from festival.agenda.services import shift_items
+
+            shift_items(festival, moved, user, commit_now=False)
         festival.locality = data.locality
-        festival.starts_at = local_to_utc(data.day, data.start)
-        festival.ends_at = local_to_utc(data.day, data.end)
+        festival.starts_at = starts_at
+        festival.ends_at = ends_at
         festival.venue = data.venue
         festival.hosts = list(data.hosts)
         festival.is_model_site = data.is_model_site

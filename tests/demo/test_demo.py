@@ -123,6 +123,22 @@ def test_every_demo_festival_day_has_a_full_published_program(database, app):
         assert open_items == [30, 50]
         assert conflicts.for_program(festival) == []
 
+    # The published programs are what the API gives integrators: every festival day of the upcoming edition.
+    year = next_main_year(today_local())
+    upcoming = [f for f in festivals if f.edition.year == year]
+    expected = sum(len(services.program(f).items) for f in upcoming)
+    client = app.test_client()
+    items: list[dict] = []
+    page = 1
+    while True:
+        body = client.get(f"/api/v1/agenda-items?year={year}&per_page=50&page={page}").get_json()
+        items += body["items"]
+        if not body["items"] or len(items) >= body["total"]:
+            break
+        page += 1
+    assert body["total"] == len(items) == expected
+    assert {item["festival_id"] for item in items} == {f.id for f in upcoming}
+
 
 def test_the_practice_programme_moves_with_the_day_the_demo_is_loaded(database, app):
     rows = unit_rows(builtin_units())

@@ -1,0 +1,45 @@
+"""A festival day that moves takes its program with it; new hours that would leave an item outside are refused."""
+
+from __future__ import annotations
+
+from datetime import date, time
+
+import pytest
+
+from festival.agenda import services as agenda
+from festival.agenda.models import AgendaChange, AgendaItem
+from festival.core.errors import DomainError
+from festival.editions import services as editions
+from festival.extensions import db
+
+
+def _data(festival, day: date, start: time = time(8, 0), end: time = time(11, 0)) -> editions.FestivalData:
+    return editions.FestivalData(
+        locality=festival.locality, day=day, start=start, end=end, venue=festival.venue, hosts=list(festival.hosts)
+    )
+
+
+def test_moving_the_day_moves_every_item_at_the_same_time_of_day(world):
+    festival, item = world["festival"], world["item"]
+    agenda.publish_program(festival)
+    start, end = item.local_start.time(), item.local_end.time()
+    editions.save_festival(world["edition"], _data(festival, date(2027, 8, 12)), festival)
+    db.session.expire_all()
+    moved = db.session.get(AgendaItem, item.id)
+    assert moved.local_start.date() == date(2027, 8, 12)
+    assert (moved.local_start.time(), moved.local_end.time()) == (start, end)
+    # Subscribers' calendars must see the change: a published item gets a new revision and a change-log line.
+    assert moved.revision == 2
+    assert db.session.query(AgendaChange).filter_by(item_id=item.id).count() == 1
+
+
+def test_hours_that_leave_an_item_outside_are_refused_and_nothing_changes(world):
+    festival, item = world["festival"], world["item"]
+    before = (festival.starts_at, item.starts_at)
+    with pytest.raises(DomainError) as caught:
+        # The item runs 08:00-08:30; a festival day from 09:00 would leave it outside.
+        editions.save_festival(world["edition"], _data(festival, date(2027, 8, 10), time(9, 0)), festival)
+    assert caught.value.code == "program_outside_day" and caught.value.field == "start"
+    db.session.rollback()
+    db.session.expire_all()
+    assert (festival.starts_at, db.session.get(AgendaItem, item.id).starts_at) == before
