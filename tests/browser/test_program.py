@@ -108,6 +108,12 @@ def test_an_organizer_plans_publishes_and_changes_the_program(live_server, open_
     page.reload()
     expect(page.locator(".conflicts-panel")).to_have_count(0)
 
+    # Before publishing, visitors see the festival day but none of the draft program.
+    public = open_page()
+    public.goto(f"{live_server}/festivals/{commune['festival'].id}")
+    expect(public.locator("main")).to_contain_text("chưa được công bố")
+    expect(public.locator("main")).not_to_contain_text("Văn nghệ quần chúng")
+
     # Publish every draft.
     page.locator(f'form[action="{program}/publish"] button').click()
     expect(page.locator(".program-item .status-published")).to_have_count(13)
@@ -127,7 +133,26 @@ def test_an_organizer_plans_publishes_and_changes_the_program(live_server, open_
     expect(changed).to_contain_text("07:10 10/08/2027")
     expect(changed).to_contain_text("→ 07:15 10/08/2027")
     expect(changed).to_contain_text("Đỗ Minh Tuấn")
-    assert page.errors == []
+
+    # A new item added after publishing is a draft until the next publishing.
+    page.goto(f"{live_server}{program}/items/new?part=festivities")
+    page.select_option("#kind", "exhibition")
+    page.fill("#title", "Triển lãm ảnh phong trào")
+    page.fill("#start", "11:00")
+    page.fill("#end", "11:30")
+    page.locator("main form button[type=submit]").first.click()
+    expect(page.locator(f"#item-{item_id('Triển lãm ảnh phong trào')} .status-draft")).to_be_visible()
+
+    # The public page shows the published program with the moved time, and not the draft (a new visitor: the first
+    # one's browser may keep the public page for its max-age).
+    public = open_page()
+    public.goto(f"{live_server}/festivals/{commune['festival'].id}")
+    main = public.locator("main")
+    expect(main).to_contain_text("Chào cờ")
+    expect(main).to_contain_text("07:15")
+    expect(main).to_contain_text("Văn nghệ quần chúng")
+    expect(main).not_to_contain_text("Triển lãm ảnh phong trào")
+    assert page.errors == [] and public.errors == []
 
 
 def test_items_are_reordered_by_keyboard_and_by_dragging(live_server, open_page, commune, make):
