@@ -141,6 +141,24 @@ def collect(session: Session) -> list[dict]:
     return list(entries.values())
 
 
+def note(session: Session, obj, action: str, changes: dict) -> None:
+    """Record by hand what bulk statements did to `obj` (a merge moves references with UPDATEs the ORM never sees):
+    a row written with the rest of the transaction."""
+    user_id, username = _actor()
+    session.add(
+        AuditEntry(
+            user_id=user_id,
+            username=username,
+            action=action,
+            entity=obj.__audit_entity__,
+            entity_id=obj.id,
+            label=_label(obj),
+            locality_path=_path(obj),
+            changes={key: [_json(a), _json(b)] for key, (a, b) in changes.items()},
+        )
+    )
+
+
 @event.listens_for(Session, "after_flush")
 def _record(session: Session, _context) -> None:
     rows = collect(session)

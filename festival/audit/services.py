@@ -24,7 +24,7 @@ ENTITIES = {
     "commendation": _l("Commendation"),
     "signing": _l("Signing"),
 }
-ACTIONS = {"create": _l("Created"), "update": _l("Changed"), "delete": _l("Deleted")}
+ACTIONS = {"create": _l("Created"), "update": _l("Changed"), "delete": _l("Deleted"), "merge": _l("Merged")}
 PER_PAGE = 50
 
 

@@ -21,6 +21,7 @@ from sqlalchemy.orm import aliased
 from festival.accounts.auth import in_scope
 from festival.accounts.models import User
 from festival.agenda.models import AgendaItem, AgendaParticipant, Commendation, SigningParty
+from festival.audit.recorder import note
 from festival.core.errors import DomainError
 from festival.core.params import parse_id
 from festival.core.time import utcnow
@@ -130,6 +131,14 @@ def organization_merge_preview(user: User, duplicate: Organization, keep: Organi
     ]
 
 
+def _note_merge(session, duplicate, keep, counts: list[MergeCount]) -> None:
+    """The change log gets one line for the merge: the references moved by bulk statements, which the automatic
+    recorder does not see (it records the duplicate's deletion itself)."""
+    changes = {"merged_from": (f"{duplicate.name} (#{duplicate.id})", keep.name)}
+    changes.update({count.key: (None, count.total) for count in counts if count.total})
+    note(session, keep, "merge", changes)
+
+
 def merge_organizations(
     user: User, duplicate: Organization, keep: Organization | None, duplicate_version=None, keep_version=None
 ) -> list[MergeCount]:
@@ -156,6 +165,7 @@ def merge_organizations(
         session.execute(update(festival_hosts).where(festival_hosts.c.organization_id == d).values(organization_id=k))
         session.execute(update(User).where(User.organization_id == d).values(organization_id=k))
         session.execute(update(Contact).where(Contact.organization_id == d).values(organization_id=k))
+        _note_merge(session, duplicate, keep, counts)
         # The ORM's copies of what moved are out of date: reload them before the duplicate goes (its contacts,
         # now the kept one's, must not be deleted with it).
         session.expire_all()
@@ -203,6 +213,7 @@ def merge_venues(user: User, duplicate: Venue, keep: Venue | None, duplicate_ver
             .values(venue_id=k, version=LocalityFestival.version + 1, updated_at=now)
         )
         session.execute(update(Contact).where(Contact.venue_id == d).values(venue_id=k))
+        _note_merge(session, duplicate, keep, counts)
         session.expire_all()
         keep.updated_at = now
         session.delete(duplicate)

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from festival.accounts.models import User
 from festival.agenda.models import AgendaItem, AgendaParticipant, Commendation, Signing, SigningParty
+from festival.audit.models import AuditEntry
 from festival.editions.models import LocalityFestival, festival_hosts
 from festival.extensions import db
 from festival.organizations import merge, services
@@ -108,6 +109,11 @@ def test_merging_moves_every_reference_in_one_go(duplicates, orgs_world, as_user
     assert [c.full_name for c in db.session.get(Organization, keep_id).contacts] == ["Đỗ Văn Trực"]
     hosts = db.session.get(LocalityFestival, duplicates["festival"].id).hosts
     assert [h.id for h in hosts] == [keep_id]
+    # The change log says who merged what into what, and how many references moved.
+    merge = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "merge"))
+    assert (merge.entity, merge.entity_id, merge.username) == ("organization", keep_id, "orga")
+    assert merge.changes["merged_from"][0].endswith(f"(#{dup_id})")
+    assert merge.changes["contacts"] == [None, 1]
 
 
 def test_a_duplicate_cannot_be_merged_into_a_record_outside_the_scope(duplicates, orgs_world, as_user):
