@@ -94,7 +94,7 @@ def _register_blueprints(app: Flask) -> None:
     from festival.festivals.views import bp as festivals_bp
     from festival.localities.views import bp as localities_bp
     from festival.organizations.views import bp as organizations_bp
-    from festival.program.views import bp as program_bp
+    from festival.program import blueprint as program_blueprint
     from festival.public.views import bp as public_bp
 
     blueprints = (
@@ -104,7 +104,7 @@ def _register_blueprints(app: Flask) -> None:
         dashboard_bp,
         editions_bp,
         festivals_bp,
-        program_bp,
+        program_blueprint(),
         organizations_bp,
         audit_bp,
     )

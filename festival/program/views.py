@@ -12,89 +12,39 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from festival.accounts.auth import in_scope, role_required
-from festival.accounts.models import Role
-from festival.agenda import cloning, conflicts, honours, services, template
-from festival.agenda.models import CommendationLevel, ItemKind, ItemStatus, Part, RecipientKind, SigningKind
+from festival.agenda import cloning, conflicts, services, template
+from festival.agenda.models import ItemKind, ItemStatus, Part
 from festival.core.errors import DomainError
 from festival.core.forms import show_error
-from festival.core.params import ID_MAX, parse_id, parse_int
+from festival.core.params import parse_id
 from festival.core.time import to_local
 from festival.extensions import db
 from festival.program import grid as day_grid
 from festival.program import queries
+from festival.program.common import (
+    bp,
+    festival_in_scope,
+    item_json,
+    item_of,
+    level_labels,
+    organizer_only,
+    parse_version,
+    program_url,
+    wants_json,
+)
 from festival.program.forms import (
     CloneForm,
-    CommendationForm,
     ConfirmForm,
     ItemForm,
-    SigningForm,
     TimesForm,
     filled_participants,
     filled_people,
 )
-
-bp = Blueprint("program", __name__, url_prefix="/dashboard/festivals/<int:festival_id>/program")
-
-organizer_only = role_required(Role.ORGANIZER)
-
-
-# --- lookups ----------------------------------------------------------------------------------------------------
-
-
-def _festival(festival_id: int):
-    festival = queries.get_festival(festival_id)
-    if festival is None:
-        abort(404)
-    if not in_scope(current_user, festival.locality):
-        abort(403)
-    return festival
-
-
-def _item(festival, item_id: int):
-    item = queries.get_item(festival, item_id)
-    if item is None:
-        abort(404)
-    return item
-
-
-def _version(value) -> int | None:
-    return parse_int(value, 1, ID_MAX)
-
-
-def _wants_json() -> bool:
-    return request.accept_mimetypes.best == "application/json" or request.is_json
-
-
-def _program_url(festival, item=None, **kwargs) -> str:
-    anchor = f"item-{item.id}" if item is not None else None
-    return url_for("program.index", festival_id=festival.id, _anchor=anchor, **kwargs)
-
-
-def _item_json(item) -> dict:
-    return {
-        "id": item.id,
-        "festival_id": item.festival_id,
-        "part": item.part,
-        "kind": item.kind,
-        "title": item.title,
-        "starts_at": to_local(item.starts_at).isoformat(),
-        "ends_at": to_local(item.ends_at).isoformat(),
-        "start": to_local(item.starts_at).strftime("%H:%M"),
-        "end": to_local(item.ends_at).strftime("%H:%M"),
-        "venue": item.venue.name if item.venue else None,
-        "capacity": item.capacity,
-        "takes_registrations": item.takes_registrations,
-        "status": item.status,
-        "revision": item.revision,
-        "version": item.version,
-    }
-
 
 # --- the program ------------------------------------------------------------------------------------------------
 
@@ -102,7 +52,7 @@ def _item_json(item) -> dict:
 @bp.get("")
 @organizer_only
 def index(festival_id: int):
-    festival = _festival(festival_id)
+    festival = festival_in_scope(festival_id)
     program = queries.program_page(festival)
     found = conflicts.for_program(festival)
     items = program.items
@@ -112,7 +62,7 @@ def index(festival_id: int):
         festival=festival,
         program=program,
         honours=_honours_by_item(program),
-        levels=_level_labels(),
+        levels=level_labels(),
         conflicts=found,
         conflicts_by_item=_conflicts_in_program(found, items),
         titles={item.id: item.title for item in items},
@@ -154,10 +104,6 @@ def _honours_by_item(program) -> dict[int, dict[str, list]]:
     return by_item
 
 
-def _level_labels() -> dict[str, str]:
-    return {level.value: str(level.label) for level in CommendationLevel}
-
-
 def _source_choices(sources) -> list:
     return [(f, f"{f.locality.full_name} · {f.edition.year} · {f.starts_at.strftime('%d/%m/%Y')}") for f in sources]
 
@@ -165,7 +111,7 @@ def _source_choices(sources) -> list:
 @bp.get("/grid")
 @organizer_only
 def grid(festival_id: int):
-    festival = _festival(festival_id)
+    festival = festival_in_scope(festival_id)
     program = queries.program_page(festival)
     found = conflicts.for_program(festival)
     by_item = _conflicts_in_program(found, program.items)
@@ -243,7 +189,7 @@ def _item_form(festival, item=None):
                 festival,
                 _item_data(form, venues, organizations),
                 item,
-                expected_version=_version(form.version.data),
+                expected_version=parse_version(form.version.data),
                 user=current_user,
             )
         except DomainError as error:
@@ -260,7 +206,7 @@ def _item_form(festival, item=None):
             flash(_("“%(title)s” is saved.", title=result.item.title), "success")
             for warning in result.warnings:
                 flash(str(warning.message), "warning")
-            return redirect(_program_url(festival, result.item))
+            return redirect(program_url(festival, result.item))
     form.pad_rows()
     return render_template("program/item_form.html", festival=festival, item=item, form=form, newer=newer), status
 
@@ -268,21 +214,21 @@ def _item_form(festival, item=None):
 @bp.route("/items/new", methods=["GET", "POST"])
 @organizer_only
 def item_new(festival_id: int):
-    return _item_form(_festival(festival_id))
+    return _item_form(festival_in_scope(festival_id))
 
 
 @bp.route("/items/<int:item_id>", methods=["GET", "POST"])
 @organizer_only
 def item_edit(festival_id: int, item_id: int):
-    festival = _festival(festival_id)
-    return _item_form(festival, _item(festival, item_id))
+    festival = festival_in_scope(festival_id)
+    return _item_form(festival, item_of(festival, item_id))
 
 
 @bp.route("/items/<int:item_id>/delete", methods=["GET", "POST"])
 @organizer_only
 def item_delete(festival_id: int, item_id: int):
-    festival = _festival(festival_id)
-    item = _item(festival, item_id)
+    festival = festival_in_scope(festival_id)
+    item = item_of(festival, item_id)
     form = ConfirmForm(data={"version": str(item.version)}) if request.method == "GET" else ConfirmForm()
     status = 200
     if request.method == "POST":
@@ -290,14 +236,14 @@ def item_delete(festival_id: int, item_id: int):
         if form.validate_on_submit():
             title = item.title
             try:
-                services.delete_item(item, expected_version=_version(form.version.data))
+                services.delete_item(item, expected_version=parse_version(form.version.data))
             except DomainError as error:
                 db.session.rollback()
                 flash(str(error.message), "error")
                 status = error.status
             else:
                 flash(_("“%(title)s” is deleted.", title=title), "success")
-                return redirect(_program_url(festival))
+                return redirect(program_url(festival))
     return render_template("program/item_delete.html", festival=festival, item=item, form=form), status
 
 
@@ -306,9 +252,9 @@ def item_delete(festival_id: int, item_id: int):
 def item_times(festival_id: int, item_id: int):
     """The in-place edit of an item's times: JSON {ok, item, warnings, errors} for the timetable's script, a
     small form page without JavaScript."""
-    festival = _festival(festival_id)
-    item = _item(festival, item_id)
-    as_json = request.method == "POST" and _wants_json()
+    festival = festival_in_scope(festival_id)
+    item = item_of(festival, item_id)
+    as_json = request.method == "POST" and wants_json()
     if request.method == "GET":
         start, end = to_local(item.starts_at).time(), to_local(item.ends_at).time()
         form = TimesForm(data={"start": start, "end": end, "version": str(item.version)})
@@ -318,7 +264,11 @@ def item_times(festival_id: int, item_id: int):
     if form.validate_on_submit():
         try:
             result = services.set_times(
-                item, form.start.data, form.end.data, expected_version=_version(form.version.data), user=current_user
+                item,
+                form.start.data,
+                form.end.data,
+                expected_version=parse_version(form.version.data),
+                user=current_user,
             )
         except DomainError as error:
             db.session.rollback()
@@ -330,7 +280,7 @@ def item_times(festival_id: int, item_id: int):
                 return jsonify(
                     ok=False,
                     code=error.code,
-                    item=_item_json(item),
+                    item=item_json(item),
                     warnings=[],
                     errors={error.field or "form": [str(error.message)]},
                 ), status
@@ -341,14 +291,14 @@ def item_times(festival_id: int, item_id: int):
         else:
             warnings = [str(w.message) for w in result.warnings]
             if as_json:
-                return jsonify(ok=True, item=_item_json(result.item), warnings=warnings, errors={})
+                return jsonify(ok=True, item=item_json(result.item), warnings=warnings, errors={})
             flash(_("The times of “%(title)s” are saved.", title=result.item.title), "success")
             for warning in warnings:
                 flash(warning, "warning")
-            return redirect(_program_url(festival, result.item))
+            return redirect(program_url(festival, result.item))
     elif as_json:
         errors = {name: [str(m) for m in messages] for name, messages in form.errors.items()}
-        return jsonify(ok=False, code="invalid", item=_item_json(item), warnings=[], errors=errors), 400
+        return jsonify(ok=False, code="invalid", item=item_json(item), warnings=[], errors=errors), 400
     return render_template("program/item_times.html", festival=festival, item=item, form=form, newer=newer), status
 
 
@@ -366,9 +316,9 @@ def _refused(festival, error: DomainError, as_json: bool):
 @organizer_only
 def item_move(festival_id: int, item_id: int):
     """Move an item one place up or down in its part: the keyboard's way to reorder (a form, no script needed)."""
-    festival = _festival(festival_id)
-    item = _item(festival, item_id)
-    as_json = _wants_json()
+    festival = festival_in_scope(festival_id)
+    item = item_of(festival, item_id)
+    as_json = wants_json()
     direction = {"up": -1, "down": 1}.get(request.form.get("direction", ""))
     if direction is None:
         return _refused(festival, DomainError(_("Choose up or down."), "direction_unknown", field="direction"), as_json)
@@ -377,8 +327,8 @@ def item_move(festival_id: int, item_id: int):
     except DomainError as error:
         return _refused(festival, error, as_json)
     if as_json:
-        return jsonify(ok=True, item=_item_json(item))
-    return redirect(_program_url(festival, item))
+        return jsonify(ok=True, item=item_json(item))
+    return redirect(program_url(festival, item))
 
 
 @bp.post("/reorder")
@@ -386,8 +336,8 @@ def item_move(festival_id: int, item_id: int):
 def reorder(festival_id: int):
     """A part's new order after a drag: JSON {"part", "ids": [...]} or a form with `part` and `ids` (comma
     separated)."""
-    festival = _festival(festival_id)
-    as_json = _wants_json()
+    festival = festival_in_scope(festival_id)
+    as_json = wants_json()
     if request.is_json:
         body = request.get_json(silent=True)
         body = body if isinstance(body, dict) else {}
@@ -405,7 +355,7 @@ def reorder(festival_id: int):
     if as_json:
         return jsonify(ok=True)
     flash(_("The new order is saved."), "success")
-    return redirect(_program_url(festival))
+    return redirect(program_url(festival))
 
 
 # --- whole program ----------------------------------------------------------------------------------------------
@@ -414,7 +364,7 @@ def reorder(festival_id: int):
 @bp.post("/template")
 @organizer_only
 def from_template(festival_id: int):
-    festival = _festival(festival_id)
+    festival = festival_in_scope(festival_id)
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
@@ -425,18 +375,18 @@ def from_template(festival_id: int):
         flash(str(error.message), "error")
     else:
         flash(_("The customary program is laid out. Adjust its times, venues and people."), "success")
-    return redirect(_program_url(festival))
+    return redirect(program_url(festival))
 
 
 @bp.post("/clone")
 @organizer_only
 def clone(festival_id: int):
-    festival = _festival(festival_id)
+    festival = festival_in_scope(festival_id)
     sources = cloning.clone_sources(festival, current_user)
     form = CloneForm(sources=_source_choices(sources))
     if not form.validate_on_submit():
         flash(_("Choose a festival day to clone the program of."), "error")
-        return redirect(_program_url(festival))
+        return redirect(program_url(festival))
     source = next(f for f in sources if str(f.id) == form.source.data)
     try:
         cloning.clone_program(festival, source, user=current_user)
@@ -445,13 +395,13 @@ def clone(festival_id: int):
         flash(str(error.message), "error")
     else:
         flash(_("The program is cloned. Check its times, venues and people."), "success")
-    return redirect(_program_url(festival))
+    return redirect(program_url(festival))
 
 
 @bp.post("/publish")
 @organizer_only
 def publish(festival_id: int):
-    festival = _festival(festival_id)
+    festival = festival_in_scope(festival_id)
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
@@ -465,7 +415,7 @@ def publish(festival_id: int):
             flash(ngettext("%(num)d item is published.", "%(num)d items are published.", count), "success")
         else:
             flash(_("Nothing new to publish: every item is already published."), "info")
-    return redirect(_program_url(festival))
+    return redirect(program_url(festival))
 
 
 def _field_label(name: str) -> str:
@@ -500,7 +450,7 @@ def _shown_value(value) -> str:
 @bp.get("/changes")
 @organizer_only
 def changes(festival_id: int):
-    festival = _festival(festival_id)
+    festival = festival_in_scope(festival_id)
     changed = services.changes_since_publishing(festival)
     user_ids = {row.user_id for entry in changed for row in entry.changes if row.user_id}
     return render_template(
@@ -511,188 +461,3 @@ def changes(festival_id: int):
         field_label=_field_label,
         shown_value=_shown_value,
     )
-
-
-# --- commendations and signings ---------------------------------------------------------------------------------
-
-
-def _ceremony_items(festival):
-    return [i for i in queries.items_of(festival) if i.part == Part.CEREMONY]
-
-
-@bp.get("/commendations")
-@organizer_only
-def commendations(festival_id: int):
-    """The printable list of commendations, by item, and of signings."""
-    festival = _festival(festival_id)
-    program = queries.program_page(festival)
-    return render_template(
-        "program/commendations.html",
-        festival=festival,
-        program=program,
-        levels=_level_labels(),
-        recipient_kinds={kind.value: str(kind.label) for kind in RecipientKind},
-        signing_kinds={kind.value: str(kind.label) for kind in SigningKind},
-    )
-
-
-def _commendation_form(festival, commendation=None):
-    items = _ceremony_items(festival)
-    organization_list = queries.organizations_of_province(festival.locality)
-    area_list = queries.residential_areas_of(festival.locality)
-    choices = {"items": items, "organizations": organization_list, "areas": area_list}
-    if request.method == "POST":
-        form = CommendationForm(**choices)
-    elif commendation is not None:
-        form = CommendationForm(
-            data={
-                "item": str(commendation.item_id),
-                "level": commendation.level,
-                "recipient_kind": commendation.recipient_kind,
-                "organization": str(commendation.organization_id or ""),
-                "locality": str(commendation.locality_id or ""),
-                "person_name": commendation.person_name,
-                "person_position": commendation.person_position,
-                "reason": commendation.reason,
-                "version": str(commendation.version),
-            },
-            **choices,
-        )
-    else:
-        form = CommendationForm(data={"item": request.args.get("item", "")}, **choices)
-    status = 400 if request.method == "POST" else 200
-    if form.validate_on_submit():
-        item = next(i for i in items if str(i.id) == form.item.data)
-        data = honours.CommendationData(
-            level=form.level.data,
-            recipient_kind=form.recipient_kind.data,
-            organization=next((o for o in organization_list if str(o.id) == form.organization.data), None),
-            locality=next((a for a in area_list if str(a.id) == form.locality.data), None),
-            person_name=form.person_name.data or "",
-            person_position=form.person_position.data or "",
-            reason=form.reason.data or "",
-        )
-        try:
-            honours.save_commendation(item, data, commendation, expected_version=_version(form.version.data))
-        except DomainError as error:
-            db.session.rollback()
-            if error.code == "stale_version" and commendation is not None:
-                form.version.data = str(commendation.version)
-                flash(str(error.message), "error")
-            else:
-                show_error(form, error)
-            status = error.status if error.status in (400, 409) else 400
-        else:
-            flash(_("The commendation is saved."), "success")
-            return redirect(url_for("program.index", festival_id=festival.id, _anchor=f"item-{item.id}"))
-    return render_template(
-        "program/commendation_form.html", festival=festival, form=form, commendation=commendation, no_items=not items
-    ), status
-
-
-@bp.route("/commendations/new", methods=["GET", "POST"])
-@organizer_only
-def commendation_new(festival_id: int):
-    return _commendation_form(_festival(festival_id))
-
-
-@bp.route("/commendations/<int:commendation_id>", methods=["GET", "POST"])
-@organizer_only
-def commendation_edit(festival_id: int, commendation_id: int):
-    festival = _festival(festival_id)
-    commendation = queries.get_commendation(festival, commendation_id)
-    if commendation is None:
-        abort(404)
-    return _commendation_form(festival, commendation)
-
-
-@bp.post("/commendations/<int:commendation_id>/delete")
-@organizer_only
-def commendation_delete(festival_id: int, commendation_id: int):
-    festival = _festival(festival_id)
-    commendation = queries.get_commendation(festival, commendation_id)
-    if commendation is None:
-        abort(404)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    honours.delete_commendation(commendation)
-    flash(_("The commendation is deleted."), "success")
-    return redirect(_program_url(festival))
-
-
-def _signing_form(festival, signing=None):
-    items = _ceremony_items(festival)
-    organization_list = queries.organizations_of_province(festival.locality)
-    choices = {"items": items, "organizations": organization_list}
-    if request.method == "POST":
-        form = SigningForm(**choices)
-    elif signing is not None:
-        form = SigningForm(
-            data={
-                "item": str(signing.item_id),
-                "kind": signing.kind,
-                "title": signing.title,
-                "parties": [str(p.organization_id) for p in signing.parties],
-                "notes": signing.notes,
-                "version": str(signing.version),
-            },
-            **choices,
-        )
-    else:
-        form = SigningForm(data={"item": request.args.get("item", "")}, **choices)
-    status = 400 if request.method == "POST" else 200
-    if form.validate_on_submit():
-        item = next(i for i in items if str(i.id) == form.item.data)
-        chosen = set(form.parties.data or [])
-        data = honours.SigningData(
-            kind=form.kind.data,
-            title=form.title.data,
-            parties=[o for o in organization_list if str(o.id) in chosen],
-            notes=form.notes.data or "",
-        )
-        try:
-            honours.save_signing(item, data, signing, expected_version=_version(form.version.data))
-        except DomainError as error:
-            db.session.rollback()
-            if error.code == "stale_version" and signing is not None:
-                form.version.data = str(signing.version)
-                flash(str(error.message), "error")
-            else:
-                show_error(form, error)
-            status = error.status if error.status in (400, 409) else 400
-        else:
-            flash(_("The signing is saved."), "success")
-            return redirect(url_for("program.index", festival_id=festival.id, _anchor=f"item-{item.id}"))
-    return render_template(
-        "program/signing_form.html", festival=festival, form=form, signing=signing, no_items=not items
-    ), status
-
-
-@bp.route("/signings/new", methods=["GET", "POST"])
-@organizer_only
-def signing_new(festival_id: int):
-    return _signing_form(_festival(festival_id))
-
-
-@bp.route("/signings/<int:signing_id>", methods=["GET", "POST"])
-@organizer_only
-def signing_edit(festival_id: int, signing_id: int):
-    festival = _festival(festival_id)
-    signing = queries.get_signing(festival, signing_id)
-    if signing is None:
-        abort(404)
-    return _signing_form(festival, signing)
-
-
-@bp.post("/signings/<int:signing_id>/delete")
-@organizer_only
-def signing_delete(festival_id: int, signing_id: int):
-    festival = _festival(festival_id)
-    signing = queries.get_signing(festival, signing_id)
-    if signing is None:
-        abort(404)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    honours.delete_signing(signing)
-    flash(_("The signing is deleted."), "success")
-    return redirect(_program_url(festival))
