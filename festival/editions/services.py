@@ -262,29 +262,36 @@ def _check_festival(edition: Edition, data: FestivalData, festival: LocalityFest
             )
 
 
-def _check_program_fits(festival: LocalityFestival, moved: timedelta, starts_at, ends_at) -> None:
-    """New hours (and a new day, `moved`) must still hold every item of the program that is not cancelled: an item
-    is never left outside its festival day."""
+def _program_shift(festival: LocalityFestival, moved: timedelta, starts_at, ends_at) -> timedelta:
+    """How far the program moves with its festival day: by the days the day moved (each item at the same time of
+    day) when the new hours still hold it, else with the festival's start (a morning program moved to the
+    afternoon keeps its order and gaps). New hours that hold it neither way are refused: an item is never left
+    outside its festival day (cancelled items do not count)."""
     from festival.agenda.models import AgendaItem, ItemStatus
 
+    live = (AgendaItem.festival_id == festival.id, AgendaItem.status != ItemStatus.CANCELLED.value)
+    first, last = db.session.execute(
+        select(func.min(AgendaItem.starts_at), func.max(AgendaItem.ends_at)).where(*live)
+    ).one()
+    if first is None:
+        return moved
+    for delta in (moved, starts_at - festival.starts_at):
+        if first + delta >= starts_at and last + delta <= ends_at:
+            return delta
     outside = db.session.scalar(
         select(func.count(AgendaItem.id)).where(
-            AgendaItem.festival_id == festival.id,
-            AgendaItem.status != ItemStatus.CANCELLED.value,
-            # An item moved by `moved` falls outside when it starts before the new start or ends after the new end.
-            or_(AgendaItem.starts_at < starts_at - moved, AgendaItem.ends_at > ends_at - moved),
+            *live, or_(AgendaItem.starts_at < starts_at - moved, AgendaItem.ends_at > ends_at - moved)
         )
     )
-    if outside:
-        raise DomainError(
-            _l(
-                "%(n)s items of the program would fall outside these hours. Move them first, or choose hours that "
-                "hold them.",
-                n=outside,
-            ),
-            "program_outside_day",
-            field="start",
-        )
+    raise DomainError(
+        _l(
+            "%(n)s items of the program would fall outside these hours. Move them first, or choose hours that "
+            "hold them.",
+            n=outside,
+        ),
+        "program_outside_day",
+        field="start",
+    )
 
 
 def save_festival(
@@ -309,15 +316,15 @@ def save_festival(
     starts_at, ends_at = local_to_utc(data.day, data.start), local_to_utc(data.day, data.end)
     moved = timedelta(0)
     if festival is not None and festival.id is not None:
-        moved = timedelta(days=(data.day - festival.local_start.date()).days)
-        _check_program_fits(festival, moved, starts_at, ends_at)
+        days = timedelta(days=(data.day - festival.local_start.date()).days)
+        moved = _program_shift(festival, days, starts_at, ends_at)
     try:
         # A concurrent save shows up at the first flush (loading the hosts may flush) or at the commit.
         if festival is None:
             festival = LocalityFestival(edition=edition)
             db.session.add(festival)
         if moved:
-            # The program goes with its day, each item at the same time of day (published ones get a revision).
+            # The program goes with its day (published items get a revision: subscribed calendars see the move).
             from festival.agenda.services import shift_items
 
             shift_items(festival, moved, user, commit_now=False)
