@@ -212,21 +212,37 @@ VOLATILE_COLUMNS = {"last_seen_at", "last_login_at", "updated_at"}
 VOLATILE_TABLE_COLUMNS = {("user_sessions", "address")}
 
 
+_STATEMENTS: dict[str, list] = {}
+
+
+def _statements() -> list:
+    """One SELECT per table of the database (the schema does not change during a run: built once per database)."""
+    key = str(db.engine.url)
+    if key not in _STATEMENTS:
+        names = set(inspect(db.engine).get_table_names())
+        statements = []
+        for table in db.metadata.sorted_tables:
+            if table.name not in names:
+                continue
+            columns = [
+                c
+                for c in table.c
+                if c.name not in VOLATILE_COLUMNS and (table.name, c.name) not in VOLATILE_TABLE_COLUMNS
+            ]
+            order = list(table.primary_key.columns) or columns
+            statements.append((table.name, select(*columns).order_by(*order)))
+        _STATEMENTS[key] = statements
+    return _STATEMENTS[key]
+
+
 def snapshot() -> str:
     """A digest of every row of every table (but columns that change on reading, such as "last seen")."""
     digest = hashlib.sha256()
     db.session.rollback()
-    names = set(inspect(db.engine).get_table_names())
-    for table in db.metadata.sorted_tables:
-        if table.name not in names:
-            continue
-        columns = [
-            c for c in table.c if c.name not in VOLATILE_COLUMNS and (table.name, c.name) not in VOLATILE_TABLE_COLUMNS
-        ]
-        order = list(table.primary_key.columns) or columns
-        for row in db.session.execute(select(*columns).order_by(*order)):
+    for name, statement in _statements():
+        for row in db.session.execute(statement):
             digest.update(repr(tuple(row)).encode())
-        digest.update(table.name.encode())
+        digest.update(name.encode())
     db.session.rollback()
     return digest.hexdigest()
 
