@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from festival.agenda import honours
+from festival.agenda import honours, services
 from festival.agenda.models import Part, RecipientKind, SigningKind
 from festival.core.errors import DomainError
 from festival.core.forms import show_error
@@ -37,7 +37,7 @@ def _ceremony_items(festival):
 def commendations(festival_id: int):
     """The printable list of commendations, by item, and of signings."""
     festival = festival_in_scope(festival_id)
-    program = queries.program_page(festival)
+    program = services.program(festival)
     return render_template(
         "program/commendations.html",
         festival=festival,

@@ -9,8 +9,7 @@ from __future__ import annotations
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from festival.agenda.models import AgendaItem, AgendaParticipant, Commendation, Part, Signing, SigningParty
-from festival.agenda.services import Program
+from festival.agenda.models import AgendaItem, Commendation, Signing
 from festival.editions.models import LocalityFestival
 from festival.extensions import db
 from festival.localities.models import Locality
@@ -124,41 +123,3 @@ def users_by_id(ids) -> dict:
     if not ids:
         return {}
     return {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(sorted(ids))))}
-
-
-def program_page(festival: LocalityFestival) -> Program:
-    """The program as `agenda.services.program` gives it, loaded for a page in six queries whatever its size:
-    many-to-one records (venues, organizations, residential areas) are joined into their rows' query instead of
-    being loaded by a query of their own, so that the page, with its session, festival and conflict queries,
-    stays within fifteen."""
-    items = db.session.scalars(
-        select(AgendaItem)
-        .where(AgendaItem.festival_id == festival.id)
-        .options(
-            joinedload(AgendaItem.venue),
-            selectinload(AgendaItem.people),
-            selectinload(AgendaItem.participants).joinedload(AgendaParticipant.organization),
-        )
-        .order_by(AgendaItem.part, AgendaItem.position, AgendaItem.id)
-    ).all()
-    commendations = db.session.scalars(
-        select(Commendation)
-        .join(Commendation.item)
-        .where(AgendaItem.festival_id == festival.id)
-        .options(joinedload(Commendation.organization), joinedload(Commendation.locality))
-        .order_by(AgendaItem.part, AgendaItem.position, Commendation.position, Commendation.id)
-    ).all()
-    signings = db.session.scalars(
-        select(Signing)
-        .join(Signing.item)
-        .where(AgendaItem.festival_id == festival.id)
-        .options(selectinload(Signing.parties).joinedload(SigningParty.organization))
-        .order_by(AgendaItem.part, AgendaItem.position, Signing.id)
-    ).all()
-    return Program(
-        festival=festival,
-        ceremony=[i for i in items if i.part == Part.CEREMONY],
-        festivities=[i for i in items if i.part == Part.FESTIVITIES],
-        commendations=list(commendations),
-        signings=list(signings),
-    )

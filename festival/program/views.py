@@ -53,7 +53,7 @@ from festival.program.forms import (
 @organizer_only
 def index(festival_id: int):
     festival = festival_in_scope(festival_id)
-    program = queries.program_page(festival)
+    program = services.program(festival)
     found = conflicts.for_program(festival)
     items = program.items
     sources = cloning.clone_sources(festival, current_user) if not items else []
@@ -112,7 +112,7 @@ def _source_choices(sources) -> list:
 @organizer_only
 def grid(festival_id: int):
     festival = festival_in_scope(festival_id)
-    program = queries.program_page(festival)
+    program = services.program(festival)
     found = conflicts.for_program(festival)
     by_item = _conflicts_in_program(found, program.items)
     return render_template(
