@@ -48,6 +48,23 @@ def commendations(festival_id: int):
     )
 
 
+def _saved_or_refused(form, record, save) -> tuple[bool, int]:
+    """Call `save`. A refusal puts its message on the form; a stale version also takes the newer version number, so
+    that saving again means saving over what is now shown. Returns whether it saved, and the refused form's
+    status."""
+    try:
+        save()
+    except DomainError as error:
+        db.session.rollback()
+        if error.code == "stale_version" and record is not None:
+            form.version.data = str(record.version)
+            flash(str(error.message), "error")
+        else:
+            show_error(form, error)
+        return False, error.status if error.status in (400, 409) else 400
+    return True, 200
+
+
 def _commendation_form(festival, commendation=None):
     items = _ceremony_items(festival)
     organization_list = queries.organizations_of_province(festival.locality)
@@ -84,17 +101,14 @@ def _commendation_form(festival, commendation=None):
             person_position=form.person_position.data or "",
             reason=form.reason.data or "",
         )
-        try:
-            honours.save_commendation(item, data, commendation, expected_version=parse_version(form.version.data))
-        except DomainError as error:
-            db.session.rollback()
-            if error.code == "stale_version" and commendation is not None:
-                form.version.data = str(commendation.version)
-                flash(str(error.message), "error")
-            else:
-                show_error(form, error)
-            status = error.status if error.status in (400, 409) else 400
-        else:
+        saved, status = _saved_or_refused(
+            form,
+            commendation,
+            lambda: honours.save_commendation(
+                item, data, commendation, expected_version=parse_version(form.version.data)
+            ),
+        )
+        if saved:
             flash(_("The commendation is saved."), "success")
             return redirect(url_for("program.index", festival_id=festival.id, _anchor=f"item-{item.id}"))
     return render_template(
@@ -162,17 +176,12 @@ def _signing_form(festival, signing=None):
             parties=[o for o in organization_list if str(o.id) in chosen],
             notes=form.notes.data or "",
         )
-        try:
-            honours.save_signing(item, data, signing, expected_version=parse_version(form.version.data))
-        except DomainError as error:
-            db.session.rollback()
-            if error.code == "stale_version" and signing is not None:
-                form.version.data = str(signing.version)
-                flash(str(error.message), "error")
-            else:
-                show_error(form, error)
-            status = error.status if error.status in (400, 409) else 400
-        else:
+        saved, status = _saved_or_refused(
+            form,
+            signing,
+            lambda: honours.save_signing(item, data, signing, expected_version=parse_version(form.version.data)),
+        )
+        if saved:
             flash(_("The signing is saved."), "success")
             return redirect(url_for("program.index", festival_id=festival.id, _anchor=f"item-{item.id}"))
     return render_template(
