@@ -1,6 +1,7 @@
 """Commendations and signings announced at a festival's items.
 
-A commendation is announced at a ceremony item (`not_ceremony_item` otherwise), to a collective (an organization,
+Commendations and signings belong to ceremony items (`not_ceremony_item` otherwise: the customary program
+announces commendations and signs documents in the ceremony). A commendation goes to a collective (an organization,
 or a residential area of the festival's subtree) or to a person (full name and position). A signing (coordination
 regulation, joint plan, emulation pledge) has at least two parties. Organizations, as recipients or parties, come
 from the festival's province or a level above it (the nation).
@@ -124,6 +125,8 @@ def delete_commendation(commendation: Commendation, *, expected_version=None) ->
 
 
 def _check_signing(item: AgendaItem, data: SigningData) -> list[Organization]:
+    if item.part != Part.CEREMONY:
+        raise DomainError(_l("Documents are signed at an item of the ceremony."), "not_ceremony_item", field="item")
     try:
         SigningKind(data.kind)
     except ValueError:

@@ -93,6 +93,9 @@ def test_signings_need_two_parties_of_the_province_or_above(world, make):
     front = make.organization(tree["00376"], name="Mặt trận xã", kind="fatherland_front")
     ministry = make.organization(tree["VN"], name="Bộ Công an")
     far = make.organization(tree["14758"], name="Công an phường Hàm Rồng")
+    arts = make.agenda_item(world["festival"], kind="arts", minutes=(60, 90))
+    error = _error(lambda: save_signing(arts, SigningData("joint_plan", "Kế hoạch liên tịch", [police, front])))
+    assert error.code == "not_ceremony_item"  # the signing form offers ceremony items only: the service agrees
     error = _error(lambda: save_signing(item, SigningData("joint_plan", "Kế hoạch liên tịch", [police, police])))
     assert (error.code, error.field) == ("parties_too_few", "parties")
     error = _error(lambda: save_signing(item, SigningData("joint_plan", "Kế hoạch", [police, far])))
