@@ -92,6 +92,28 @@ def load_config(instance_path: str) -> dict:
         "DATA_VERSION_TTL": float(os.environ.get("DATA_VERSION_TTL") or 1.0),
         # How long a shared proxy may keep an anonymous public page.
         "PUBLIC_CACHE_SECONDS": int(os.environ.get("PUBLIC_CACHE_SECONDS") or 60),
+        # Tickets (festival/registration/tickets.py): the Ed25519 signing key (PEM or base64url of its 32 bytes),
+        # else a PEM file (generated in the instance folder when missing), and retired public keys still accepted.
+        "TICKET_SIGNING_KEY": os.environ.get("TICKET_SIGNING_KEY") or None,
+        "TICKET_SIGNING_KEY_FILE": os.environ.get("TICKET_SIGNING_KEY_FILE") or None,
+        "TICKET_RETIRED_KEYS": os.environ.get("TICKET_RETIRED_KEYS") or "",
+        # Places are taken by a conditional update (festival/registration/capacity.py). Switching it off exists
+        # only so that the concurrency test can show the race it prevents; never in production.
+        "REGISTRATION_CAPACITY_GUARD": not _truthy(os.environ.get("REGISTRATION_CAPACITY_GUARD_OFF")),
+        # Registration and ticket look-up, per client address (Flask-Limiter; shared through RATELIMIT_STORAGE_URI).
+        "REGISTRATION_RATE_LIMIT": os.environ.get("REGISTRATION_RATE_LIMIT") or "10 per minute;60 per hour",
+        "TICKET_LOOKUP_RATE_LIMIT": os.environ.get("TICKET_LOOKUP_RATE_LIMIT") or "5 per minute;20 per hour",
+        # Outgoing mail (festival/mail): without MAIL_SERVER, messages are written to the log instead.
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER") or None,
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT") or 25),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
+        "MAIL_USE_TLS": _bool("MAIL_USE_TLS", False),
+        "MAIL_USE_SSL": _bool("MAIL_USE_SSL", False),
+        "MAIL_TIMEOUT": int(os.environ.get("MAIL_TIMEOUT") or 10),
+        "MAIL_SENDER": os.environ.get("MAIL_SENDER") or "Ngày Hội <no-reply@localhost>",
+        # Links in e-mails need the public address of the site (e.g. https://ngayhoi.example.vn).
+        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL") or None,
     }
 
 

@@ -15,13 +15,16 @@ from festival.audit.models import AuditEntry
 from festival.core.cache import DataVersion
 from festival.editions.models import Edition, EditionStatus, FestivalStatus, LocalityFestival, festival_hosts
 from festival.localities.models import Locality, LocalityLevel
+from festival.mail.models import OutgoingMail
 from festival.organizations.models import Contact, Organization, OrganizationKind, Venue
+from festival.registration.models import Attendance, Registration, RegistrationQuota
 
 __all__ = [
     "AgendaChange",
     "AgendaItem",
     "AgendaParticipant",
     "AgendaPerson",
+    "Attendance",
     "AuditEntry",
     "Commendation",
     "Contact",
@@ -36,6 +39,9 @@ __all__ = [
     "LocalityLevel",
     "Organization",
     "OrganizationKind",
+    "OutgoingMail",
+    "Registration",
+    "RegistrationQuota",
     "Role",
     "User",
     "UserSession",

@@ -132,6 +132,43 @@ class Factory:
         db.session.commit()
         return item
 
+    def registrable_item(self, festival: LocalityFestival, capacity: int | None = 20, **kw) -> AgendaItem:
+        """A published item that takes registrations, in the festival's published program."""
+        item = self.agenda_item(
+            festival,
+            kind=kw.pop("kind", "health_checkup"),
+            minutes=kw.pop("minutes", (60, 120)),
+            status=kw.pop("status", "published"),
+            takes_registrations=True,
+            capacity=capacity,
+            title=kw.pop("title", "Khám sức khoẻ miễn phí"),
+            published_at=kw.pop("published_at", festival.starts_at - timedelta(days=30)),
+            **kw,
+        )
+        if festival.program_published_at is None:
+            festival.program_published_at = festival.starts_at - timedelta(days=30)
+            db.session.commit()
+        return item
+
+    def registration(self, quota, full_name: str | None = None, phone: str | None = None, **kw):
+        """A public registration through the service (confirmed, or waiting when the quota is full)."""
+        from festival.registration import services as registration
+
+        number = next(self._seq)
+        data = registration.RegistrationData(
+            full_name=full_name or f"Người đăng ký {number}",
+            phone=phone or f"09{12000000 + number:08d}",
+            consent=True,
+            **kw,
+        )
+        return registration.register(quota, data)
+
+    def invitation(self, quota, full_name: str | None = None, **kw):
+        from festival.registration import services as registration
+
+        data = registration.InvitationData(full_name=full_name or f"Đại biểu {next(self._seq)}", **kw)
+        return registration.invite(quota, data)
+
     def user(
         self,
         role: Role | str = Role.ORGANIZER,

@@ -325,6 +325,7 @@ def save_item(
     part, kind = _check_part_kind(data.part, data.kind)
     starts_at, ends_at = _check_times(festival, data.day or festival.local_start.date(), data.start, data.end)
     _check_capacity(data.capacity)
+    grown_quota = registration_capacity(item, data.capacity) if item is not None else None
     _check_venue(festival, data.venue)
     people = _clean_people(data.people)
     participants = _clean_participants(festival, data.participants)
@@ -363,7 +364,18 @@ def save_item(
         item.updated_at = utcnow()
         _record_revision(item, before, user)
     commit()
+    if grown_quota is not None:
+        from festival.registration.services import promote_waiting
+
+        promote_waiting(grown_quota)
     return SaveResult(item=item, warnings=conflicts.for_item(item))
+
+
+def registration_capacity(item: AgendaItem, capacity: int | None):
+    """The item's registrations follow its capacity (festival/registration/services.py)."""
+    from festival.registration.services import follow_item_capacity
+
+    return follow_item_capacity(item, capacity)
 
 
 def set_times(
@@ -390,6 +402,13 @@ def delete_item(item: AgendaItem, *, expected_version: int | None = None) -> Non
         raise DomainError(
             _l("A published item cannot be deleted: cancel it instead, so that everyone sees it is cancelled."),
             "published_item_delete",
+        )
+    from festival.registration.services import has_registrations
+
+    if has_registrations(item):
+        raise DomainError(
+            _l("This item has registrations or invitations: cancel it instead of deleting it."),
+            "item_has_registrations",
         )
     festival, part, item_id = item.festival, item.part, item.id
     db.session.delete(item)
