@@ -473,3 +473,18 @@ def ticket_url(registration: Registration) -> str:
     if not base and has_request_context():
         base = request.host_url
     return (base or "http://127.0.0.1:5000").rstrip("/") + TICKET_PATH + registration.token
+
+
+def ticket_ics(registration: Registration) -> bytes:
+    """The calendar file of what a ticket admits (the item's or the festival day's own UID: adding it next to a
+    subscribed feed gives one event, not two)."""
+    from festival.calendar import ics
+
+    quota = registration.quota
+    calendar = ics.new_calendar(title_of(quota), method="PUBLISH")
+    url = ticket_url(registration)
+    if quota.item_id:
+        calendar.add_component(ics.item_event(quota.item, url=url))
+    else:
+        calendar.add_component(ics.festival_event(quota.festival, url=url))
+    return ics.to_bytes(calendar)

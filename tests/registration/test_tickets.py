@@ -80,3 +80,16 @@ def test_rotation_keeps_old_tickets_valid():
     assert [key["current"] for key in rotated.published()] == [True, False]
     assert rotated.published()[1]["public_key"] == b64url(public_raw(old.public_key()))
     assert private_pem(new).startswith("-----BEGIN PRIVATE KEY-----")
+
+
+def test_the_ticket_calendar_file_holds_what_it_admits_in_local_time(confirmed):
+    from icalendar import Calendar
+
+    calendar = Calendar.from_ical(services.ticket_ics(confirmed))
+    [event] = calendar.walk("VEVENT")
+    item = confirmed.quota.item
+    assert str(event["uid"]) == f"agenda-item-{item.id}@ngayhoi.vn"
+    assert event.decoded("dtstart").utcoffset().total_seconds() == 7 * 3600
+    assert event.decoded("dtstart") == item.starts_at
+    assert calendar.walk("VTIMEZONE")[0]["tzid"] == "Asia/Ho_Chi_Minh"
+    assert confirmed.token in str(event["url"])
