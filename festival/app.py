@@ -17,6 +17,7 @@ from festival.core.db import register_session_end
 from festival.core.forms import register_form_helpers
 from festival.core.headers import register_headers
 from festival.core.i18n import register_filters, select_locale
+from festival.core.limits import init_limits
 from festival.core.web import register_web
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,6 +56,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     register_form_helpers(app)
     init_assets(app)
     init_cache(app)
+    init_limits(app)
     return app
 
 

@@ -25,6 +25,7 @@ from festival import create_app
 from festival.accounts.throttle import login_throttle
 from festival.config import normalise_database_url
 from festival.core.cache import store as cache_store
+from festival.core.limits import limiter
 from festival.extensions import db
 from tests.factories import Factory
 
@@ -91,6 +92,9 @@ def app(database_url, tmp_path_factory):
             "TESTING_FAST_HASHING": True,
             # Read the data version on every request: the tests empty tables behind the ORM's back.
             "DATA_VERSION_TTL": 0,
+            # Tests register many times from one address; tests/registration check the limits themselves.
+            "REGISTRATION_RATE_LIMIT": "10000 per minute",
+            "TICKET_LOOKUP_RATE_LIMIT": "10000 per minute",
         }
     )
     with application.app_context():
@@ -118,6 +122,7 @@ def database(app):
                         conn.execute(table.delete().where(table.c.depth == depth))
                 conn.execute(table.delete())
         login_throttle().reset()
+        limiter.reset()
         cache_store().clear()
         ctx.pop()
 
