@@ -8,6 +8,8 @@ from __future__ import annotations
 import itertools
 from datetime import date, time, timedelta
 
+from sqlalchemy import select
+
 from festival.accounts import services as accounts
 from festival.accounts.models import Role, User
 from festival.agenda.models import (
@@ -168,6 +170,34 @@ class Factory:
 
         data = registration.InvitationData(full_name=full_name or f"Đại biểu {next(self._seq)}", **kw)
         return registration.invite(quota, data)
+
+    def tickets(self, world: dict) -> dict:
+        """Registration records on the world's festival: a published item with 3 places, a confirmed registration
+        (with an e-mail, so one confirmation is queued), one on the waiting list and an invitation. Route tests
+        take their path samples from it: token, registration_id, quota_id, mail_id."""
+        from festival.mail.models import OutgoingMail
+        from festival.registration import services as registration
+
+        item = self.registrable_item(world["festival"], capacity=1, venue=world["venue"])
+        quota = registration.ensure_quota(world["festival"], item)
+        confirmed = self.registration(quota, "Phạm Thị Lan", "0912 000 111", email="lan@example.vn")
+        waiting = self.registration(quota, "Đỗ Văn Nam", "0912 000 222")
+        invitation = self.invitation(quota, "Hoàng Văn Đức", position_title="Chủ tịch UBND xã")
+        mail = db.session.scalars(select(OutgoingMail).where(OutgoingMail.registration_id == confirmed.id)).first()
+        return {
+            "item": item,
+            "quota": quota,
+            "registration": confirmed,
+            "waiting": waiting,
+            "invitation": invitation,
+            "mail": mail,
+            "samples": {
+                "token": confirmed.token,
+                "registration_id": str(confirmed.id),
+                "quota_id": str(quota.id),
+                "mail_id": str(mail.id),
+            },
+        }
 
     def user(
         self,

@@ -69,7 +69,9 @@ def samples(world, make) -> dict[str, str]:
     login(client, "orga")  # a session of a Hà Nội organizer, for routes that name sessions
     session_id = db.session.scalar(select(UserSession.id).order_by(UserSession.id.desc()).limit(1))
     signing = db.session.scalar(select(Signing).where(Signing.item_id == item.id))
+    tickets = make.tickets(world)
     values = {
+        **tickets["samples"],
         "festival_id": world["festival"].id,
         "item_id": item.id,
         "agenda_item_id": item.id,

@@ -15,6 +15,8 @@ from werkzeug.routing import IntegerConverter
 
 from festival.agenda.models import Commendation, Signing
 from festival.extensions import db
+from festival.mail.models import OutgoingMail
+from festival.registration.models import Registration, RegistrationQuota
 from tests.accounts.support import english_client, linked_urls
 from tests.conftest import csrf_token, login
 
@@ -27,6 +29,13 @@ def client(app, database):
 
 
 SAMPLES = {"code", "year", "user_id", "filename", "organization_id"}
+
+
+@pytest.fixture
+def world(world, make):
+    """The shared world with registrations, an invitation and a queued e-mail (tests/factories.py `tickets`)."""
+    world["tickets"] = make.tickets(world)
+    return world
 
 
 def sample_values(rule, world, existing: bool = True) -> dict:
@@ -42,6 +51,12 @@ def sample_values(rule, world, existing: bool = True) -> dict:
         "venue_id": world["venue"].id if existing else 999999,
         "commendation_id": first_id(Commendation) if existing else 999999,
         "signing_id": first_id(Signing) if existing else 999999,
+        "registration_id": first_id(Registration) if existing else 999999,
+        "quota_id": first_id(RegistrationQuota) if existing else 999999,
+        "mail_id": first_id(OutgoingMail) if existing else 999999,
+        "token": (
+            db.session.scalar(select(Registration.token).order_by(Registration.id).limit(1)) if existing else "x" * 43
+        ),
     }
     values = {}
     for name in rule.arguments:

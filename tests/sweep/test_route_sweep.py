@@ -58,8 +58,10 @@ def sweep_world(world, make):
     # The account the user form edits: not one the sweep logs in with (a hostile but valid password would
     # end its sessions).
     target = make.user("organizer", scope=world["tree"]["00376"], username="target")
+    tickets = make.tickets(world)
     return {
         "samples": {
+            **tickets["samples"],
             "code": "01",
             "year": str(world["edition"].year),
             "user_id": str(target.id),
