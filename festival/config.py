@@ -27,6 +27,12 @@ def _bool(name: str, default: bool = False) -> bool:
     return _truthy(value)
 
 
+def _optional_bool(name: str) -> bool | None:
+    """True or false when set, None (the app decides) when not."""
+    value = os.environ.get(name)
+    return None if value is None or value.strip() == "" else _truthy(value)
+
+
 _DURATION_RE = re.compile(r"^\s*(\d+)\s*([smhd]?)\s*$", re.IGNORECASE)
 _DURATION_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -132,11 +138,11 @@ def load_config(instance_path: str) -> dict:
         "MAIL_MAX_ATTEMPTS": int(os.environ.get("MAIL_MAX_ATTEMPTS") or 10),
         "MAIL_RETRY_MINUTES": _minutes_list("MAIL_RETRY_MINUTES", (1, 5, 15, 60, 360)),
         "MAIL_CLAIM_SECONDS": _seconds("MAIL_CLAIM_SECONDS", 300),
+        # Sent e-mail (names, ticket links) is deleted after this many days by `flask mail purge`.
+        "MAIL_KEEP_SENT_DAYS": int(os.environ.get("MAIL_KEEP_SENT_DAYS") or 30),
         # Send right after the commit that queued a mail, in a thread of the web process. Unset: on, except in
         # tests (TESTING), which turn it on where they test it; `flask mail send` works either way.
-        "MAIL_SEND_AFTER_COMMIT": _bool("MAIL_SEND_AFTER_COMMIT", True)
-        if os.environ.get("MAIL_SEND_AFTER_COMMIT")
-        else None,
+        "MAIL_SEND_AFTER_COMMIT": _optional_bool("MAIL_SEND_AFTER_COMMIT"),
         # Links in e-mails need the public address of the site (e.g. https://ngayhoi.example.vn).
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL") or None,
     }

@@ -6,13 +6,15 @@ Safe next to the web workers' own sending: each mail is claimed before it is sen
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
 
 from festival.extensions import db
-from festival.mail.dispatch import send_due
+from festival.mail.dispatch import purge_sent, send_due
 
 
 @click.group("mail", help="Outgoing e-mail / Thư đi.")
@@ -38,6 +40,8 @@ def send_command(loop: bool, interval: int, limit: int | None) -> None:
                     failed=len(report.failed),
                 )
             )
+        if report.unreachable:
+            click.echo(_("The mail server could not be reached; the other e-mails wait for the next round."), err=True)
         if not loop:
             if report.failed or report.retrying:
                 raise SystemExit(1)
@@ -47,3 +51,14 @@ def send_command(loop: bool, interval: int, limit: int | None) -> None:
             time.sleep(interval)
         except KeyboardInterrupt:
             return
+
+
+@mail_cli.command("purge")
+@click.option(
+    "--days", default=None, type=click.IntRange(1), help="Keep sent e-mail this many days (MAIL_KEEP_SENT_DAYS)."
+)
+@with_appcontext
+def purge_command(days: int | None) -> None:
+    """Delete sent e-mail older than the retention period (names and ticket links are personal data)."""
+    keep = days or current_app.config["MAIL_KEEP_SENT_DAYS"]
+    click.echo(_("%(n)s sent e-mails deleted.", n=purge_sent(timedelta(days=keep))))

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from festival.core.time import utcnow
 from festival.extensions import db
@@ -30,6 +30,7 @@ class SendReport:
     sent: list[int] = field(default_factory=list)
     retrying: list[int] = field(default_factory=list)
     failed: list[int] = field(default_factory=list)
+    unreachable: bool = False  # the round stopped: the mail server could not be reached
 
     @property
     def tried(self) -> int:
@@ -85,14 +86,16 @@ def send_due(*, now: datetime | None = None, limit: int | None = None) -> SendRe
                 break
             seen.update(ids)
             for mail_id in ids:
-                if claim(mail_id, batch_now):
-                    _send_claimed(mail_id, transport, report, batch_now)
+                if claim(mail_id, batch_now) and not _send_claimed(mail_id, transport, report, batch_now):
+                    report.unreachable = True  # the rest stays due for the next round
+                    return report
     finally:
         transport.close()
     return report
 
 
-def _send_claimed(mail_id: int, transport, report: SendReport, now: datetime) -> None:
+def _send_claimed(mail_id: int, transport, report: SendReport, now: datetime) -> bool:
+    """Send one claimed mail and record the outcome; False when the mail server could not be reached."""
     mail = db.session.get(OutgoingMail, mail_id)
     try:
         message = sender.build_message(mail)
@@ -100,7 +103,7 @@ def _send_claimed(mail_id: int, transport, report: SendReport, now: datetime) ->
     except Exception as error:  # noqa: BLE001 - every failure is recorded on the row and retried
         db.session.rollback()
         _record_failure(mail_id, error, report, now)
-        return
+        return not sender.server_unreachable(error)
     db.session.execute(
         update(OutgoingMail)
         .where(OutgoingMail.id == mail_id)
@@ -109,6 +112,7 @@ def _send_claimed(mail_id: int, transport, report: SendReport, now: datetime) ->
     )
     db.session.commit()
     report.sent.append(mail_id)
+    return True
 
 
 def _record_failure(mail_id: int, error: Exception, report: SendReport, now: datetime) -> None:
@@ -129,3 +133,15 @@ def _record_failure(mail_id: int, error: Exception, report: SendReport, now: dat
     current_app.logger.warning(
         "e-mail %s, attempt %s: %s%s", mail_id, mail.attempts, values["last_error"], " (given up)" if give_up else ""
     )
+
+
+def purge_sent(older_than: timedelta, *, now: datetime | None = None) -> int:
+    """Delete sent mail older than `older_than`: its text holds names and links, kept no longer than needed to
+    answer "did my ticket go out?". Returns how many."""
+    cutoff = (now or utcnow()) - older_than
+    deleted = db.session.execute(
+        delete(OutgoingMail).where(OutgoingMail.status == MailStatus.SENT.value, OutgoingMail.sent_at < cutoff),
+        execution_options={"synchronize_session": False},
+    ).rowcount
+    db.session.commit()
+    return deleted

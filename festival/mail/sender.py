@@ -164,6 +164,18 @@ def _describe(error: Exception) -> str:
     return f"{error.__class__.__name__}: {error}"
 
 
+def server_unreachable(error: Exception) -> bool:
+    """The mail server could not be reached or talked to (not a refusal of this one message): the rest of a
+    round would fail the same way, so it stops and leaves them due, their attempts not counted."""
+    about_this_message = (
+        PermanentFailure,
+        smtplib.SMTPRecipientsRefused,
+        smtplib.SMTPSenderRefused,
+        smtplib.SMTPDataError,
+    )
+    return isinstance(error, OSError) and not isinstance(error, about_this_message)
+
+
 def describe(error: Exception) -> str:
     """One line for the organizer's list: what went wrong, without a traceback."""
     if isinstance(error, PermanentFailure):

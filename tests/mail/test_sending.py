@@ -205,3 +205,18 @@ def test_without_a_mail_server_the_message_is_written_to_the_log(app, quota, cap
     logged = "\n".join(record.getMessage() for record in caplog.records)
     assert "To: mai@example.vn" in logged
     assert "ticket-qr.png" in logged and "ticket.ics" in logged
+
+
+def test_when_the_server_cannot_be_reached_a_round_stops_after_one_attempt(app, world, make, mail_port):
+    item = make.registrable_item(world["festival"], capacity=None, venue=world["venue"])
+    quota = services.ensure_quota(world["festival"], item)
+    for n in range(3):
+        make.registration(quota, f"Người {n}", f"0912 300 {n:03d}", email=f"nguoi{n}@example.vn")
+    report = dispatch.send_due()
+    assert report.unreachable and report.tried == 1
+    db.session.commit()
+    attempts = sorted(db.session.scalars(select(OutgoingMail.attempts)).all())
+    assert attempts == [0, 0, 1]  # the two untried ones are not counted as failures, and stay due
+    result = app.test_cli_runner().invoke(args=["mail", "send"])
+    assert result.exit_code == 1
+    assert "0 sent, 1 to be tried again, 0 given up." in result.output
