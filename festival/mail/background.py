@@ -119,3 +119,6 @@ def init_dispatch(app: Flask) -> None:
         app.config["MAIL_SEND_AFTER_COMMIT"] = not app.testing
     app.extensions["mail_dispatcher"] = Dispatcher(app)
     app.teardown_request(_wake_after_request)
+    if app.config.get("MAIL_SERVER") and not app.config.get("PUBLIC_BASE_URL"):
+        # Mail is sent outside any request (this thread, `flask mail send`): links need the site's address.
+        app.logger.warning("MAIL_SERVER is set but PUBLIC_BASE_URL is not: links in e-mail will not work")

@@ -126,6 +126,8 @@ class SMTPBackend:
             self.connection = self._connect()
         try:
             self.connection.send_message(message)
+        except smtplib.SMTPNotSupportedError as error:  # an address that needs SMTPUTF8 the server lacks
+            raise PermanentFailure(_describe(error)) from error
         except smtplib.SMTPRecipientsRefused as error:
             codes = [code for code, _text in error.recipients.values()]
             if codes and all(code >= 500 for code in codes):

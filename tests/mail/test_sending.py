@@ -220,3 +220,41 @@ def test_when_the_server_cannot_be_reached_a_round_stops_after_one_attempt(app, 
     result = app.test_cli_runner().invoke(args=["mail", "send"])
     assert result.exit_code == 1
     assert "0 sent, 1 to be tried again, 0 given up." in result.output
+
+
+def test_a_place_freed_sends_the_promoted_person_their_new_ticket(app, quota, smtp, tmp_path):
+    first = services.register(
+        quota, services.RegistrationData("Phan Văn Khoa", "0912 000 881", email="khoa@example.vn", consent=True)
+    )
+    second = services.register(
+        quota, services.RegistrationData("Mai Thị Yến", "0912 000 882", email="yen@example.vn", consent=True)
+    )
+    dispatch.send_due()
+    [waiting] = smtp.to("yen@example.vn")
+    assert list(waiting.iter_attachments()) == []  # no ticket while on the waiting list
+
+    services.cancel(first)
+    dispatch.send_due()
+    cancelled = smtp.to("khoa@example.vn")[-1]
+    assert list(cancelled.iter_attachments()) == []
+    promotion = smtp.to("yen@example.vn")[-1]
+    db.session.refresh(second)
+    assert second.status == RegistrationStatus.CONFIRMED.value
+    assert services.ticket_url(second) in promotion.get_body(("plain",)).get_content()
+    png = attachment(promotion, "ticket-qr.png").get_content()
+    assert decode_qr(png, tmp_path) == services.ticket_text(second)
+    attachment(promotion, "ticket.ics")
+
+
+def test_an_invitation_carries_the_seat_and_the_ticket(app, quota, smtp, tmp_path):
+    invitation = services.invite(
+        quota,
+        services.InvitationData(
+            "Hoàng Văn Đức", position_title="Chủ tịch UBND xã", seat="Hàng A, ghế 3", email="duc@example.vn"
+        ),  # fmt: skip
+    )
+    dispatch.send_due()
+    [message] = smtp.to("duc@example.vn")
+    body = message.get_body(("plain",)).get_content()
+    assert "Hàng A, ghế 3" in body and "Hoàng Văn Đức" in body
+    assert decode_qr(attachment(message, "ticket-qr.png").get_content(), tmp_path) == services.ticket_text(invitation)
