@@ -12,6 +12,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from festival.extensions import db
 from festival.mail.dispatch import purge_sent, send_due
@@ -61,4 +62,5 @@ def send_command(loop: bool, interval: int, limit: int | None) -> None:
 def purge_command(days: int | None) -> None:
     """Delete sent e-mail older than the retention period (names and ticket links are personal data)."""
     keep = days or current_app.config["MAIL_KEEP_SENT_DAYS"]
-    click.echo(_("%(n)s sent e-mails deleted.", n=purge_sent(timedelta(days=keep))))
+    deleted = purge_sent(timedelta(days=keep))
+    click.echo(ngettext("%(num)s sent e-mail deleted.", "%(num)s sent e-mails deleted.", deleted))
