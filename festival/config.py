@@ -27,6 +27,12 @@ def _bool(name: str, default: bool = False) -> bool:
     return _truthy(value)
 
 
+def _optional_bool(name: str) -> bool | None:
+    """True or false when set, None (the app decides) when not."""
+    value = os.environ.get(name)
+    return None if value is None or value.strip() == "" else _truthy(value)
+
+
 _DURATION_RE = re.compile(r"^\s*(\d+)\s*([smhd]?)\s*$", re.IGNORECASE)
 _DURATION_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -40,6 +46,20 @@ def _seconds(name: str, default: int) -> int:
     if not match or int(match.group(1)) <= 0:
         raise ConfigError(f"{name}={value!r} is not a duration: use whole seconds or a number with s, m, h or d.")
     return int(match.group(1)) * _DURATION_UNITS[match.group(2).lower()]
+
+
+def _minutes_list(name: str, default: tuple[int, ...]) -> tuple[int, ...]:
+    """Comma-separated whole minutes ("1,5,15,60,360")."""
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    try:
+        minutes = tuple(int(part) for part in value.split(","))
+    except ValueError:
+        minutes = ()
+    if not minutes or any(m <= 0 for m in minutes):
+        raise ConfigError(f"{name}={value!r} is not a list of minutes: use whole numbers, e.g. 1,5,15,60,360.")
+    return minutes
 
 
 def normalise_database_url(url: str) -> str:
@@ -112,6 +132,17 @@ def load_config(instance_path: str) -> dict:
         "MAIL_USE_SSL": _bool("MAIL_USE_SSL", False),
         "MAIL_TIMEOUT": int(os.environ.get("MAIL_TIMEOUT") or 10),
         "MAIL_SENDER": os.environ.get("MAIL_SENDER") or "Ngày Hội <no-reply@localhost>",
+        # Sending (festival/mail/dispatch.py): a failed attempt waits MAIL_RETRY_MINUTES in turn (the last value
+        # repeats) until MAIL_MAX_ATTEMPTS, then the mail is "failed" and listed for the organizer to retry. A
+        # sender holds a mail for MAIL_CLAIM_SECONDS (longer than any SMTP timeout) so that no other sends it too.
+        "MAIL_MAX_ATTEMPTS": int(os.environ.get("MAIL_MAX_ATTEMPTS") or 10),
+        "MAIL_RETRY_MINUTES": _minutes_list("MAIL_RETRY_MINUTES", (1, 5, 15, 60, 360)),
+        "MAIL_CLAIM_SECONDS": _seconds("MAIL_CLAIM_SECONDS", 300),
+        # Sent e-mail (names, ticket links) is deleted after this many days by `flask mail purge`.
+        "MAIL_KEEP_SENT_DAYS": int(os.environ.get("MAIL_KEEP_SENT_DAYS") or 30),
+        # Send right after the commit that queued a mail, in a thread of the web process. Unset: on, except in
+        # tests (TESTING), which turn it on where they test it; `flask mail send` works either way.
+        "MAIL_SEND_AFTER_COMMIT": _optional_bool("MAIL_SEND_AFTER_COMMIT"),
         # Links in e-mails need the public address of the site (e.g. https://ngayhoi.example.vn).
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL") or None,
     }

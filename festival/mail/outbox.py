@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import render_template
 from flask_babel import force_locale
+from sqlalchemy import delete
 
 from festival.extensions import db
 from festival.mail.models import MailKind, OutgoingMail
@@ -36,3 +37,12 @@ def queue(
     )
     db.session.add(mail)
     return mail
+
+
+def forget_registration(registration_id: int) -> int:
+    """Delete every mail about a registration, sent or not (not committed): erasing a person's data erases the
+    e-mails that carry their name and ticket link too. Returns how many."""
+    return db.session.execute(
+        delete(OutgoingMail).where(OutgoingMail.registration_id == registration_id),
+        execution_options={"synchronize_session": False},
+    ).rowcount

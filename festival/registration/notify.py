@@ -12,9 +12,21 @@ from festival.registration.models import Registration, RegistrationStatus
 
 
 def _context(registration: Registration) -> dict:
+    """What every mail about a registration says: the ticket link, and what it admits to, when and where."""
     from festival.registration.services import ticket_url, title_of
 
-    return {"ticket_url": ticket_url(registration), "title": title_of(registration.quota)}
+    quota = registration.quota
+    admits = quota.item if quota.item_id else quota.festival
+    venue = admits.venue or quota.festival.venue
+    where = ", ".join(part for part in (venue.name, venue.address) if part) if venue else ""
+    return {
+        "ticket_url": ticket_url(registration),
+        "title": title_of(quota),
+        "starts_at": admits.starts_at,
+        "ends_at": admits.ends_at,
+        "where": where,
+        "locality": quota.festival.locality.display_name(registration.locale),
+    }
 
 
 def registered(registration: Registration) -> None:
