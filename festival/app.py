@@ -98,6 +98,7 @@ def _register_blueprints(app: Flask) -> None:
     from festival.organizations.views import bp as organizations_bp
     from festival.program import blueprint as program_blueprint
     from festival.public.views import bp as public_bp
+    from festival.registration.public import bp as registration_bp
 
     blueprints = (
         public_bp,
@@ -109,6 +110,7 @@ def _register_blueprints(app: Flask) -> None:
         program_blueprint(),
         organizations_bp,
         audit_bp,
+        registration_bp,
     )
     for bp in blueprints:
         app.register_blueprint(bp)
@@ -119,7 +121,9 @@ def _register_cli(app: Flask) -> None:
     from festival.accounts.cli import users_cli
     from festival.demo.cli import festival_cli
     from festival.localities.cli import localities_cli
+    from festival.registration.privacy import privacy_cli
 
     app.cli.add_command(localities_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(festival_cli)
+    app.cli.add_command(privacy_cli)
