@@ -68,8 +68,9 @@ def send_ticket_links(contact: str, locale: str = "vi") -> int:
     the visitor is told the same sentence whatever it is. Raises DomainError for unreadable input."""
     contact = (contact or "").strip()
     if "@" in contact:
-        # Stored as normalise_email gives it (the domain in lower case): the same form finds it by the index.
-        condition = Registration.email == normalise_email(contact, field="contact")
+        # People do not type their address the same way twice: compared without case (the mail goes to the
+        # address on file, as it was given).
+        condition = func.lower(Registration.email) == normalise_email(contact, field="contact").lower()
     else:
         condition = Registration.phone == normalise_phone(contact, field="contact")
     registrations = db.session.scalars(
