@@ -59,13 +59,14 @@ class Offer:
 
 
 def _register_url(quota: RegistrationQuota) -> str:
-    if quota.item_id:
-        return url_for("registration.register_item", festival_id=quota.festival_id, item_id=quota.item_id)
-    return url_for("registration.register_day", festival_id=quota.festival_id)
+    # Relationships, not ids: the unsaved quotas of services.public_quotas have no ids yet.
+    if quota.item is not None:
+        return url_for("registration.register_item", festival_id=quota.festival.id, item_id=quota.item.id)
+    return url_for("registration.register_day", festival_id=quota.festival.id)
 
 
 def _span(quota: RegistrationQuota) -> tuple[datetime, datetime]:
-    owner = quota.item if quota.item_id else quota.festival
+    owner = quota.item or quota.festival
     return owner.starts_at, owner.ends_at
 
 
@@ -219,7 +220,7 @@ def find_ticket():
 
 def _ticket_context(registration: Registration) -> dict:
     quota = registration.quota
-    owner = quota.item if quota.item_id else quota.festival
+    owner = quota.item or quota.festival
     return {
         "registration": registration,
         "quota": quota,

@@ -174,6 +174,11 @@ def test_a_duplicate_without_email_is_told_to_contact_the_organizers(client, ite
 
 
 def test_the_festival_page_shows_what_takes_registration(client, world, item, make):
+    # Before anyone registered the item has no saved quota: it is offered with the item's capacity.
+    html = client.get(f"/festivals/{world['festival'].id}").get_data(as_text=True)
+    assert "Khám sức khoẻ miễn phí" in html and "2 places left." in html and f'href="{url_of(item)}"' in html
+    page = client.get(url_of(item)).get_data(as_text=True)
+    assert "Register: Khám sức khoẻ miễn phí" in page and "09:00–10:00" in page
     quota = services.ensure_quota(item.festival, item)
     make.registration(quota)
     html = client.get(f"/festivals/{world['festival'].id}").get_data(as_text=True)
