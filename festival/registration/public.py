@@ -8,15 +8,18 @@ Ticket pages are reached by their secret link only (`/t/<token>`): they answer `
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 from festival.agenda import published
 from festival.agenda.models import AgendaItem
+from festival.core.cache import data_version, store
 from festival.core.errors import DomainError, NotFound
 from festival.core.forms import show_error
 from festival.core.i18n import current_language
@@ -99,8 +102,21 @@ def offers(festival_id: int) -> list[Offer]:
 
 
 @bp.app_template_global("registration_offers")
-def _registration_offers(festival_id) -> list[Offer]:
-    return offers(festival_id) if isinstance(festival_id, int) else []
+def offers_html(festival_id) -> Markup:
+    """The festival page's registration block, kept per festival, language and public data version for at most
+    PUBLIC_CACHE_SECONDS (the age a proxy may keep the page itself): the page stays at one query when cached,
+    and the registration form, always fresh, tells the exact places left before anyone submits."""
+    if not isinstance(festival_id, int):
+        return Markup("")
+    key = f"registration-offers:{current_language()}:{data_version()}:{festival_id}"
+    found = store().get(key)
+    if found is not None:
+        stamp, html = json.loads(found)
+        if time.time() - stamp < current_app.config["PUBLIC_CACHE_SECONDS"]:
+            return Markup(html)
+    html = render_template("registration/_offer_list.html", offers=offers(festival_id))
+    store().set(key, json.dumps([time.time(), html], ensure_ascii=False), current_app.config["CACHE_SECONDS"])
+    return Markup(html)
 
 
 # --- registering ------------------------------------------------------------------------------------------------
