@@ -99,6 +99,7 @@ def _register_blueprints(app: Flask) -> None:
     from festival.organizations.views import bp as organizations_bp
     from festival.program import blueprint as program_blueprint
     from festival.public.views import bp as public_bp
+    from festival.registration.public import bp as registration_bp
 
     blueprints = (
         public_bp,
@@ -111,6 +112,7 @@ def _register_blueprints(app: Flask) -> None:
         organizations_bp,
         audit_bp,
         mail_bp,
+        registration_bp,
     )
     for bp in blueprints:
         app.register_blueprint(bp)
@@ -122,8 +124,10 @@ def _register_cli(app: Flask) -> None:
     from festival.demo.cli import festival_cli
     from festival.localities.cli import localities_cli
     from festival.mail.cli import mail_cli
+    from festival.registration.privacy import privacy_cli
 
     app.cli.add_command(localities_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(festival_cli)
     app.cli.add_command(mail_cli)
+    app.cli.add_command(privacy_cli)

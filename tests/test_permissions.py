@@ -41,6 +41,12 @@ WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 PUBLIC_WRITES: dict[str, str] = {
     "public.set_language": "anyone chooses the language of the pages (a cookie; no record changes)",
     "accounts.login": "logging in is what an anonymous visitor does",
+    "registration.register_day": "residents register for a festival day without an account (consent, rate limit)",
+    "registration.register_item": "residents register for a program item without an account (consent, rate limit)",
+    "registration.find_ticket": "anyone asks for their ticket links by mail; the answer never says who registered",
+    "registration.ticket_cancel": "the holder of a ticket's secret link cancels it (the link is the credential)",
+    "registration.ticket_erase": "the holder of a ticket's secret link erases their personal data (Law 91/2025)",
+    "registration.ticket_replace": "the holder of a ticket's secret link replaces it with a new one",
 }
 # Routes that act only on the caller's own account: there is no record of someone else to protect.
 OWN_ACCOUNT_WRITES: dict[str, str] = {

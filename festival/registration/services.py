@@ -178,7 +178,8 @@ def _available(quota: RegistrationQuota) -> bool:
 
 
 def admits_start(quota: RegistrationQuota) -> datetime:
-    return quota.item.starts_at if quota.item_id else quota.festival.starts_at
+    # `item`, not `item_id`: the unsaved quotas of public_quotas have the relationship only.
+    return quota.item.starts_at if quota.item is not None else quota.festival.starts_at
 
 
 def window_state(quota: RegistrationQuota, now: datetime | None = None) -> WindowState:
@@ -196,7 +197,7 @@ def window_state(quota: RegistrationQuota, now: datetime | None = None) -> Windo
 
 def title_of(quota: RegistrationQuota) -> str:
     """What a quota admits to, in words: the item's title, or the festival day's locality."""
-    if quota.item_id:
+    if quota.item is not None:  # an unsaved quota (public_quotas) has no item_id yet
         return quota.item.title
     return str(_l("Festival day in %(place)s", place=quota.festival.locality.name))
 

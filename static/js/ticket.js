@@ -1,0 +1,40 @@
+// The ticket page's buttons that need a browser feature: copy the link, share it (Web Share API), print.
+// Without JavaScript they stay hidden, and the link can still be selected in its box and copied by hand.
+(function () {
+  "use strict";
+
+  function linkOf(button) {
+    var box = document.querySelector(button.getAttribute("data-copy") || button.getAttribute("data-share"));
+    return box ? box.value : window.location.href;
+  }
+
+  document.querySelectorAll("[data-copy]").forEach(function (button) {
+    if (!navigator.clipboard) return;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      navigator.clipboard.writeText(linkOf(button)).then(function () {
+        var label = button.textContent;
+        button.textContent = button.getAttribute("data-copied");
+        setTimeout(function () { button.textContent = label; }, 2000);
+      });
+    });
+  });
+
+  document.querySelectorAll("[data-share]").forEach(function (button) {
+    if (!navigator.share) return;
+    button.hidden = false;
+    var ticket = button.closest("[data-share-title]");
+    button.addEventListener("click", function () {
+      navigator.share({ title: ticket ? ticket.getAttribute("data-share-title") : document.title, url: linkOf(button) })
+        .catch(function () { /* the person closed the share sheet */ });
+    });
+  });
+
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () { window.print(); });
+  });
+
+  var box = document.getElementById("ticket-url");
+  if (box) box.addEventListener("focus", function () { box.select(); });
+})();
