@@ -7,7 +7,6 @@ from sqlalchemy import select, update
 
 from festival.extensions import db
 from festival.mail.models import MailStatus, OutgoingMail
-from tests.browser.conftest import chromium, live_server, served  # noqa: F401  (fixtures)
 from tests.factories import Factory
 
 playwright = pytest.importorskip("playwright.sync_api")
@@ -17,7 +16,7 @@ SMALL_PHONE = {"width": 360, "height": 740}
 OVERFLOW = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
 
 
-def test_on_a_phone_the_organizer_retries_a_failed_mail(live_server, chromium, world, make):  # noqa: F811
+def test_on_a_phone_the_organizer_retries_a_failed_mail(live_server, chromium, world, make):
     tickets = make.tickets(world)
     long_address = "nguyen.thi.phuong.thao.hoi.phu.nu.xa.soc.son@example.vn"
     failed = make.registration(tickets["quota"], "Nguyễn Thị Phương Thảo", "0912 000 999", email=long_address)
