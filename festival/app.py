@@ -89,6 +89,7 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from festival.accounts.views import bp as accounts_bp
+    from festival.attendees.views import bp as attendees_bp
     from festival.api import init_api
     from festival.audit.views import bp as audit_bp
     from festival.dashboard.views import bp as dashboard_bp
@@ -107,6 +108,7 @@ def _register_blueprints(app: Flask) -> None:
         editions_bp,
         festivals_bp,
         program_blueprint(),
+        attendees_bp,
         organizations_bp,
         audit_bp,
     )
