@@ -9,9 +9,8 @@ festival.attendees.services / invitations / exports; these views parse, authoriz
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -113,8 +112,7 @@ def quotas(festival_id: int):
             else:
                 flash(_("Saved."), "success")
                 if promoted:
-                    flash(ngettext("%(num)d person moved up from the waiting list.",
-                                   "%(num)d people moved up from the waiting list.", len(promoted)), "success")  # fmt: skip
+                    flash(_moved_up(len(promoted)), "success")
                 return redirect(
                     url_for("attendees.quotas", festival_id=festival.id, _anchor=quota_prefix(item_id) + "-section")
                 )
@@ -133,6 +131,12 @@ def quotas(festival_id: int):
             day_form.accepting.data, day_form.waiting_list.data = True, True
     status = 422 if posted is not None else 200
     return render_template("attendees/quotas.html", festival=festival, forms=forms, day_form=day_form), status
+
+
+def _moved_up(count: int) -> str:
+    return ngettext(
+        "%(num)d person moved up from the waiting list.", "%(num)d people moved up from the waiting list.", count
+    )
 
 
 # --- actions ----------------------------------------------------------------------------------------------------
