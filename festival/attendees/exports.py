@@ -139,12 +139,10 @@ def export(festival: LocalityFestival, filters: Filters, fmt: str) -> bytes:
     """The file, and its note in the change log (committed)."""
     data = rows(festival, filters)
     content = to_csv(data) if fmt == "csv" else to_xlsx(data, _("Registrations"))
-    # The searched text may be a name or a phone number: the note says only that there was one.
-    noted = {key: value for key, value in filters.as_args().items() if key != "q"}
+    # One entry per filter in use. The searched text may be a name or a phone number: only that there was one.
+    noted = {f"filter_{key}": (None, value) for key, value in filters.as_args().items() if key != "q"}
     if filters.q:
-        noted["search"] = True
-    recorder.note(
-        db.session, festival, "export", {"format": (None, fmt), "filters": (None, noted), "rows": (None, len(data))}
-    )
+        noted["filter_search"] = (None, True)
+    recorder.note(db.session, festival, "export", {"format": (None, fmt), "rows": (None, len(data)), **noted})
     db.session.commit()
     return content
