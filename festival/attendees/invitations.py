@@ -182,7 +182,8 @@ class Card:
     """What an invitation card shows, ready for the template."""
 
     entry: Registration
-    locality: str
+    locality: str  # Xã Sóc Sơn: the issuing body's
+    town: str  # Sóc Sơn: the date line's
     host: str
     title: str
     starts_local: object
@@ -203,6 +204,7 @@ def card(entry: Registration) -> Card:
     return Card(
         entry=entry,
         locality=festival.locality.full_name,
+        town=festival.locality.name,
         host=hosts[0].name if hosts else "",
         title=registration.title_of(quota),
         starts_local=to_local(item.starts_at if item else festival.starts_at),
