@@ -71,22 +71,29 @@ def index(festival_id: int):
     )
 
 
-@bp.get("/festivals/<int:festival_id>/registrations.<any(csv, xlsx):fmt>")
+@bp.get("/festivals/<int:festival_id>/registrations.csv")
 @organizer_only
-def export(festival_id: int, fmt: str):
+def export_csv(festival_id: int):
+    return _export(festival_id, "csv", "text/csv; charset=utf-8")
+
+
+@bp.get("/festivals/<int:festival_id>/registrations.xlsx")
+@organizer_only
+def export_xlsx(festival_id: int):
+    return _export(festival_id, "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def _export(festival_id: int, fmt: str, mimetype: str) -> Response:
     festival = festival_in_scope(festival_id)
     content = exports.export(festival, services.Filters.from_args(request.args), fmt)
-    mimetype = "text/csv; charset=utf-8" if fmt == "csv" else exports_mimetype()
-    name = f"registrations-{festival.id}.{fmt}"
     return Response(
         content,
         mimetype=mimetype,
-        headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"},
+        headers={
+            "Content-Disposition": f'attachment; filename="registrations-{festival.id}.{fmt}"',
+            "Cache-Control": "no-store",
+        },
     )
-
-
-def exports_mimetype() -> str:
-    return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 # --- quotas -----------------------------------------------------------------------------------------------------
