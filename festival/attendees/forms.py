@@ -56,9 +56,9 @@ class QuotaForm(BaseForm):
         description=_l("Leave empty for no limit."),
     )
     opens_day = day_field(_l("Registration opens on"), required=False)
-    opens_time = ClockField(_l("at"))
+    opens_time = ClockField(_l("Opening time"))
     closes_day = day_field(_l("Registration closes on"), required=False)
-    closes_time = ClockField(_l("at"))
+    closes_time = ClockField(_l("Closing time"))
     accepting = BooleanField(_l("Accepting registrations"))
     waiting_list = BooleanField(_l("Keep a waiting list when full"))
     count_invitations = BooleanField(_l("Invitations take places of the capacity"))

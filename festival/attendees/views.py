@@ -68,6 +68,7 @@ def index(festival_id: int):
         kinds={k.value: str(k.label) for k in RegistrationKind},
         statuses={s.value: str(s.label) for s in RegistrationStatus},
         action_form=ActionForm(),
+        phone=exports.national_phone,
     )
 
 
