@@ -96,3 +96,25 @@ def test_an_invitation_card_prints_on_a5_with_a_qr_code_that_verifies(chromium, 
     registration_id = verify_with_published_key(text)
     entry = db.session.scalar(select(Registration).where(Registration.full_name == "Nguyễn Văn An"))
     assert registration_id == entry.id and entry.kind == "invitation"
+
+
+@pytest.mark.parametrize("path", ["registrations", "quotas", "invitations/new", "invitations/import"])
+def test_the_registration_pages_fit_a_phone(chromium, live_server, make, commune, path, tmp_path):
+    from festival.registration import services as registration
+
+    item = make.registrable_item(commune, capacity=2)
+    quota = registration.ensure_quota(commune, item)
+    make.registration(quota, "Phạm Thị Lan", "0912 000 111", email="lan@example.vn")
+    make.invitation(quota, "Hoàng Văn Đức", position_title="Chủ tịch UBND xã", affiliation="UBND xã Sóc Sơn")
+    context = chromium.new_context(locale="vi-VN", viewport={"width": 360, "height": 780})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        log_in(page, live_server)
+        page.goto(f"{live_server}/dashboard/festivals/{commune.id}/{path}")
+        expect(page.locator("h1")).to_be_visible()
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        page.screenshot(path=str(tmp_path / "phone.png"), full_page=True)
+        assert overflow <= 0, f"{path} scrolls sideways on a 360 px phone"
+    finally:
+        context.close()
