@@ -223,7 +223,8 @@ def invitation_import(festival_id: int):
     lines = []
     if form.validate_on_submit():
         try:
-            created = invitations.import_csv(festival, form.file.data.read(), user=current_user)
+            content = form.file.data.read(invitations.IMPORT_MAX_BYTES + 1)
+            created = invitations.import_csv(festival, content, user=current_user)
         except invitations.ImportRefused as error:
             show_error(form, error)
             lines = error.lines

@@ -114,6 +114,7 @@ def test_files_that_are_not_csv_are_refused_with_a_reason(orga, base):
     assert "no invitation rows" in upload(orga, base, "full_name\n\n").get_data(as_text=True)
     too_many = "full_name\n" + "".join(f"Người {n}\n" for n in range(1001))
     assert "too many rows" in upload(orga, base, too_many).get_data(as_text=True)
+    assert "too large" in upload(orga, base, "full_name\n" + "Nguyễn Văn An\n" * 40_000).get_data(as_text=True)
     assert "Choose a file." in post_form(orga, f"{base}/invitations/import", {}).get_data(as_text=True)
     assert invitations() == []
 
