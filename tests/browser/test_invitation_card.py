@@ -1,5 +1,6 @@
 """DONE WHEN: an organizer issues an invitation (giấy mời) in a real browser, and its card prints on A5 with a
-QR code that decodes (zbarimg) to a ticket whose Ed25519 signature verifies with the published public key."""
+QR code that decodes (zbarimg) to a ticket whose Ed25519 signature verifies with the published public key; its
+ticket link copies to the clipboard; the registration pages fit a phone."""
 
 from __future__ import annotations
 
@@ -59,6 +60,7 @@ def verify_with_published_key(text: str) -> int:
 def test_an_invitation_card_prints_on_a5_with_a_qr_code_that_verifies(chromium, live_server, commune, tmp_path):
     zbarimg = require_program("zbarimg")
     context = chromium.new_context(locale="vi-VN", viewport={"width": 390, "height": 844})
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server)
     page = context.new_page()
     page.set_default_timeout(10_000)
     try:
@@ -71,7 +73,12 @@ def test_an_invitation_card_prints_on_a5_with_a_qr_code_that_verifies(chromium, 
         page.locator("main form button[type=submit]").click()
         card = page.locator(".invitation-card")
         expect(card).to_contain_text("Nguyễn Văn An")
-        expect(page.locator("#ticket-url")).to_have_value(re.compile(r"/t/[A-Za-z0-9_-]{43}$"))
+        link = page.locator("#ticket-url")
+        expect(link).to_have_value(re.compile(r"/t/[A-Za-z0-9_-]{43}$"))
+        copy = page.locator("[data-copy]")
+        copy.click()
+        expect(copy).to_have_text(copy.get_attribute("data-copied"))
+        assert page.evaluate("navigator.clipboard.readText()") == link.input_value()
         box = card.bounding_box()
         assert box["width"] <= 390, "the card fits a phone screen"
 
