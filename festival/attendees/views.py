@@ -26,6 +26,7 @@ from festival.attendees.forms import (
 from festival.core.errors import DomainError
 from festival.core.forms import show_error
 from festival.core.pagination import paginate, parse_page
+from festival.core.time import to_local
 from festival.extensions import db
 from festival.program.common import festival_in_scope, organizer_only
 from festival.registration import services as registration
@@ -188,7 +189,7 @@ def cancel(registration_id: int):
 def _item_choices(festival) -> list[tuple[str, str]]:
     choices = [("", _("The festival day as a whole"))]
     for item in services.registrable_items(festival):
-        choices.append((str(item.id), f"{item.starts_at.strftime('%H:%M')} · {item.title}"))
+        choices.append((str(item.id), f"{to_local(item.starts_at):%H:%M} · {item.title}"))
     return choices
 
 

@@ -54,6 +54,12 @@ def test_an_invitation_to_an_item_that_counts_takes_a_place(orga, tickets, base)
     assert db.session.scalar(select(OutgoingMail).where(OutgoingMail.registration_id == entry.id)) is not None
 
 
+def test_the_form_offers_the_day_and_each_registrable_item_at_its_local_time(orga, tickets, base):
+    page = orga.get(f"{base}/invitations/new").get_data(as_text=True)
+    assert "The festival day as a whole" in page
+    assert f'<option value="{tickets["item"].id}">09:00 · Khám sức khoẻ miễn phí</option>' in page
+
+
 def test_a_bad_invitation_keeps_what_was_typed(orga, base):
     response = post_form(orga, f"{base}/invitations/new", invitation_form(full_name="  ", phone="12"))
     assert response.status_code == 422
