@@ -90,6 +90,7 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from festival.accounts.views import bp as accounts_bp
     from festival.api import init_api
+    from festival.attendees.views import bp as attendees_bp
     from festival.audit.views import bp as audit_bp
     from festival.dashboard.views import bp as dashboard_bp
     from festival.editions.views import bp as editions_bp
@@ -109,6 +110,7 @@ def _register_blueprints(app: Flask) -> None:
         editions_bp,
         festivals_bp,
         program_blueprint(),
+        attendees_bp,
         organizations_bp,
         audit_bp,
         mail_bp,
