@@ -163,7 +163,10 @@ def public_quotas(festival: LocalityFestival) -> list[RegistrationQuota]:
         .where(AgendaItem.status == ItemStatus.PUBLISHED.value)
         .order_by(AgendaItem.starts_at, AgendaItem.id)
     ).all()
-    result = [quotas[None]] if None in quotas else []
+    # The day as a whole is offered only while its organizers take public registration: a day quota that holds
+    # invitations only (created stopped) is not the public's business.
+    day = quotas.get(None)
+    result = [day] if day is not None and day.accepting else []
     for item in items:
         result.append(quotas.get(item.id) or _unsaved_quota(item))
     return [quota for quota in result if _available(quota)]
