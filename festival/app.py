@@ -91,6 +91,7 @@ def _register_blueprints(app: Flask) -> None:
     from festival.accounts.views import bp as accounts_bp
     from festival.api import init_api
     from festival.audit.views import bp as audit_bp
+    from festival.calendar.views import bp as calendar_bp
     from festival.dashboard.views import bp as dashboard_bp
     from festival.editions.views import bp as editions_bp
     from festival.festivals.views import bp as festivals_bp
@@ -109,6 +110,7 @@ def _register_blueprints(app: Flask) -> None:
         program_blueprint(),
         organizations_bp,
         audit_bp,
+        calendar_bp,
     )
     for bp in blueprints:
         app.register_blueprint(bp)
