@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from festival.agenda.models import AgendaItem, ItemKind, ParticipantRole, Part
+from festival.agenda.models import AgendaItem, ItemKind, Part, ParticipantRole
 from festival.calendar import ics
 from festival.calendar.feeds import Feed
 from festival.core.i18n import current_language
