@@ -317,6 +317,14 @@ PAGES = [
 ]
 
 
+# The links a visitor follows to add a calendar feed of this server to their calendar (festival/calendar/links.py):
+# webcal:// (the system's calendar app) and Google Calendar's "add by URL" page. They load nothing from elsewhere.
+CALENDAR_LINK = re.compile(
+    r"(?:webcal://localhost/calendar/|https://calendar\.google\.com/calendar/render\?cid=webcal%3A%2F%2Flocalhost"
+    r"%2Fcalendar%2F)[^\"'\s]*"
+)
+
+
 def assert_local(url: str, where: str):
     parts = urlsplit(url.strip())
     assert not parts.scheme or parts.scheme == "data", f"{where} links to {url}"
@@ -334,8 +342,10 @@ def test_pages_reference_no_external_url(app, client, world, who, page):
     urls = linked_urls(body)
     assert urls, f"{page} links to nothing?"
     for tag, attribute, url in urls:
+        if (tag, attribute) == ("a", "href") and CALENDAR_LINK.fullmatch(url):
+            continue
         assert_local(url, f"{page} <{tag} {attribute}>")
-    assert not re.search(r"""(?:src|href|action)\s*=\s*["']?\s*(?:https?:)?//""", body, re.I)
+    assert not re.search(r"""(?:src|href|action)\s*=\s*["']?\s*(?:https?:)?//""", CALENDAR_LINK.sub("", body), re.I)
     # The stylesheets and scripts it loads come from this server and load nothing from elsewhere themselves.
     for tag, attribute, url in urls:
         if (tag, attribute) in {("script", "src"), ("link", "href")} and url.startswith("/static/"):

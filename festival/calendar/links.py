@@ -36,6 +36,12 @@ class FeedLink:
     url: str
 
     @property
+    def path(self) -> str:
+        """The address on this server (the download link: a page links to nothing elsewhere but these two)."""
+        parts = urlsplit(self.url)
+        return urlunsplit(("", "", parts.path, parts.query, ""))
+
+    @property
     def webcal(self) -> str:
         parts = urlsplit(self.url)
         return urlunsplit(("webcal", parts.netloc, parts.path, parts.query, ""))
