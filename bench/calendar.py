@@ -155,6 +155,12 @@ def build() -> None:
     db.session.commit()
 
 
+def resident_mb() -> float:
+    """The process's resident memory now (Linux), in MB."""
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * resource.getpagesize() / 2**20
+
+
 def measure_in_process(url: str, label: str, runs: int) -> list[list[str]]:
     import flask_migrate
     from sqlalchemy import text
@@ -183,16 +189,17 @@ def measure_in_process(url: str, label: str, runs: int) -> list[list[str]]:
         del body
         province = median(times[1:])  # the first run warms the caches
         log(f"{label}: national feed, streamed under tracemalloc")
-        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        rss_before = rss_peak = resident_mb()
         tracemalloc.start()
         traced_before = tracemalloc.get_traced_memory()[0]
         size = national_events = 0
         for piece in render.stream(feeds.edition_feed(2027, feeds.FeedFilters()), "vi", base):
             size += len(piece)
             national_events += piece.count(b"BEGIN:VEVENT")
+            rss_peak = max(rss_peak, resident_mb())
         peak = (tracemalloc.get_traced_memory()[1] - traced_before) / 2**20
         tracemalloc.stop()
-        rss_growth = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before) / 1024
+        rss_growth = rss_peak - rss_before
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
@@ -258,7 +265,7 @@ def measure_http(url: str, label: str, args: argparse.Namespace) -> list[list[st
     from run import start_gunicorn, stop
 
     env = bench_env(url)
-    env["GUNICORN_ACCESSLOG"] = ""  # the log line is not what is measured
+    env["GUNICORN_ACCESSLOG"] = "/dev/null"  # the log line is not what is measured
     proc, base = start_gunicorn(env, args.workers)
     try:
         conn = http.client.HTTPConnection(urlsplit(base).netloc, timeout=60)
@@ -301,6 +308,8 @@ def measure_http(url: str, label: str, args: argparse.Namespace) -> list[list[st
 
 def run(url: str, label: str, args: argparse.Namespace) -> list[list[str]]:
     rows = measure_in_process(url, label, args.runs)
+    for row in rows:
+        log(" | ".join(row))
     if not args.no_http:
         rows += measure_http(url, label, args)
     return rows

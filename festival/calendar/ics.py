@@ -9,7 +9,7 @@ the item's last change (not the time of the request), so the same data always gi
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
 from flask_babel import gettext as _
@@ -154,6 +154,81 @@ def feed_head(name: str) -> bytes:
     return text[: -len(END)] + vtimezone()
 
 
-def event_bytes(event: Event) -> bytes:
-    """One VEVENT, folded at 75 octets (never inside a UTF-8 character), CRLF line ends."""
-    return event.to_ical()
+# --- the feeds' VEVENT writer --------------------------------------------------------------------------------
+# icalendar builds a VEVENT in about 0.5 ms: 2.5 s for a province's 5,000 items, most of it in folding lines one
+# character at a time. The feeds write their events with the few lines below instead (about 20 µs each): the same
+# properties with the same values, checked against `item_event` property by property in tests/calendar.
+
+FOLD_AT = 75  # octets, CRLF excluded (RFC 5545 §3.1)
+_CONTROL = {n: None for n in [*range(0x00, 0x09), *range(0x0A, 0x20), 0x7F]}  # TEXT allows no control but HTAB
+
+
+def escape_text(value: str) -> str:
+    """A TEXT value (RFC 5545 §3.3.11): backslash, semicolon and comma escaped, line breaks as \\n."""
+    value = value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    value = value.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
+    return value.translate(_CONTROL)
+
+
+def fold(line: str) -> bytes:
+    """A content line folded at 75 octets, never inside a UTF-8 character nor after a lone backslash, with CRLF."""
+    data = line.encode("utf-8")
+    if len(data) <= FOLD_AT:
+        return data + b"\r\n"
+    pieces, start, room = [], 0, FOLD_AT
+    while len(data) - start > room:
+        cut = start + room
+        while data[cut] & 0xC0 == 0x80:  # a continuation byte: the character began earlier
+            cut -= 1
+        if data[cut - 1] == 0x5C:  # keep an escape ("\\,") on one line, as icalendar does for old clients
+            cut -= 1
+        pieces.append(data[start:cut])
+        start, room = cut, FOLD_AT - 1  # a continuation line starts with a space
+    pieces.append(data[start:])
+    return b"\r\n ".join(pieces) + b"\r\n"
+
+
+def _utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _zoned(name: str, moment: datetime) -> str:
+    local = _local(moment)
+    return f"{name};TZID={local.tzinfo}:{local.strftime('%Y%m%dT%H%M%S')}"
+
+
+def item_event_bytes(
+    item,
+    *,
+    url: str,
+    description: str,
+    location: str,
+    categories: Iterable[str] = (),
+) -> bytes:
+    """The VEVENT `item_event` gives, written directly (see above): what every feed is made of."""
+    venue = item.venue or item.festival.venue
+    lines = [
+        "BEGIN:VEVENT",
+        f"SUMMARY:{escape_text(item.title)}",
+        _zoned("DTSTART", item.starts_at),
+        _zoned("DTEND", item.ends_at),
+        f"DTSTAMP:{_utc(item.updated_at)}",
+        f"UID:{escape_text(item_uid(item.id))}",
+        f"SEQUENCE:{int(item.revision)}",
+    ]
+    categories = [escape_text(c) for c in categories if c]
+    if categories:
+        lines.append("CATEGORIES:" + ",".join(categories))
+    lines.append(f"CREATED:{_utc(item.created_at)}")
+    if description:
+        lines.append(f"DESCRIPTION:{escape_text(description)}")
+    if venue is not None and venue.latitude is not None and venue.longitude is not None:
+        lines.append(f"GEO:{float(venue.latitude)};{float(venue.longitude)}")
+    lines.append(f"LAST-MODIFIED:{_utc(item.updated_at)}")
+    if location:
+        lines.append(f"LOCATION:{escape_text(location)}")
+    lines.append("STATUS:" + ("CANCELLED" if item.status == "cancelled" else "CONFIRMED"))
+    if url:
+        lines.append(f"URL:{url}")
+    lines.append("END:VEVENT")
+    return b"".join(fold(line) for line in lines)

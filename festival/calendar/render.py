@@ -91,16 +91,17 @@ class _Writer:
         return "\n".join(lines)
 
     def event(self, item: AgendaItem) -> bytes:
+        return ics.item_event_bytes(item, **self.properties(item))
+
+    def properties(self, item: AgendaItem) -> dict:
+        """What the feeds add to an item's own data: its link, description, location and categories."""
         url = self.page(item.festival_id)
-        return ics.event_bytes(
-            ics.item_event(
-                item,
-                url=url,
-                description=self.description(item, url),
-                location=self.location(item),
-                categories=(self.parts.get(item.part, ""), self.kinds.get(item.kind, "")),
-            )
-        )
+        return {
+            "url": url,
+            "description": self.description(item, url),
+            "location": self.location(item),
+            "categories": (self.parts.get(item.part, ""), self.kinds.get(item.kind, "")),
+        }
 
 
 def stream(feed: Feed, lang: str, base: str) -> Iterator[bytes]:
