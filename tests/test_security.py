@@ -18,6 +18,7 @@ from festival.extensions import db
 from festival.mail.models import OutgoingMail
 from festival.registration.models import Registration, RegistrationQuota
 from tests.accounts.support import english_client, linked_urls
+from tests.calendar.support import CALENDAR_LINK
 from tests.conftest import csrf_token, login
 
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
@@ -315,14 +316,6 @@ PAGES = [
     ("admin", "/admin/editions/new"),
     ("admin", "/admin/editions/2027"),
 ]
-
-
-# The links a visitor follows to add a calendar feed of this server to their calendar (festival/calendar/links.py):
-# webcal:// (the system's calendar app) and Google Calendar's "add by URL" page. They load nothing from elsewhere.
-CALENDAR_LINK = re.compile(
-    r"(?:webcal://localhost/calendar/|https://calendar\.google\.com/calendar/render\?cid=webcal%3A%2F%2Flocalhost"
-    r"%2Fcalendar%2F)[^\"'\s]*"
-)
 
 
 def assert_local(url: str, where: str):

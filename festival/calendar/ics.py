@@ -149,9 +149,7 @@ def feed_head(name: str) -> bytes:
     calendar = new_calendar(name)
     calendar.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", _duration(REFRESH_INTERVAL))
-    text = calendar.to_ical()
-    assert text.endswith(END)
-    return text[: -len(END)] + vtimezone()
+    return calendar.to_ical().removesuffix(END) + vtimezone()
 
 
 # --- the feeds' VEVENT writer --------------------------------------------------------------------------------

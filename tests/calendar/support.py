@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -11,6 +12,12 @@ from icalendar import Calendar
 from tests.conftest import require_program
 
 PARSER = Path(__file__).with_name("parse_ical.mjs")
+# The only links to elsewhere a public page may have for its feeds (festival/calendar/links.py), followed by the
+# visitor, loading nothing: webcal:// (the system's calendar app) and Google Calendar's "add by URL" page.
+CALENDAR_LINK = re.compile(
+    r"(?:webcal://localhost/calendar/|https://calendar\.google\.com/calendar/render\?cid=webcal%3A%2F%2Flocalhost"
+    r"%2Fcalendar%2F)[^\"'\s]*"
+)
 
 
 def parse_with_icaljs(body: bytes) -> dict:
