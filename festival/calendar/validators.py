@@ -55,9 +55,10 @@ def first_seen(tag: str) -> datetime:
 
 
 def not_modified(tag: str, if_none_match, if_modified_since: datetime | None) -> bool:
-    """Whether the client's copy is current (RFC 9110 §13.2.2: If-None-Match, when sent, decides alone)."""
+    """Whether the client's copy is current (RFC 9110 §13.2.2: If-None-Match, when sent, decides alone). A bare
+    `*` is not honoured: it would answer 304 for a feed that does not exist, whose subject is never looked up."""
     if if_none_match:
-        return if_none_match.contains_weak(tag) or if_none_match.star_tag
+        return not if_none_match.star_tag and if_none_match.contains_weak(tag)
     if if_modified_since is not None:
         seen = seen_at(tag)
         return seen is not None and if_modified_since >= seen

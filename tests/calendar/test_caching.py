@@ -71,3 +71,14 @@ def test_an_etag_of_another_feed_or_a_stale_one_gets_the_feed(client, feeds_worl
     response = client.get(FEED, headers={"If-None-Match": other})
     assert response.status_code == 200 and response.get_data().startswith(b"BEGIN:VCALENDAR")
     assert client.get(FEED, headers={"If-Modified-Since": "Sat, 01 Jan 2000 00:00:00 GMT"}).status_code == 200
+
+
+def test_if_none_match_star_never_hides_a_missing_feed(client, feeds_world):
+    assert client.get("/calendar/2027/localities/99999.ics", headers={"If-None-Match": "*"}).status_code == 404
+    assert client.get(FEED, headers={"If-None-Match": "*"}).status_code == 200
+
+
+def test_a_revalidation_of_a_feed_nobody_asked_for_yet_is_answered_in_full(client, feeds_world):
+    """If-Modified-Since alone: the server must know when it first served this version, else it answers 200."""
+    response = client.get(FEED, headers={"If-Modified-Since": "Fri, 01 Jan 2100 00:00:00 GMT"})
+    assert response.status_code == 200 and b"BEGIN:VEVENT" in response.get_data()
