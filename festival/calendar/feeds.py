@@ -24,6 +24,7 @@ from werkzeug.datastructures import MultiDict
 from festival.agenda.models import AgendaItem, AgendaParticipant, ItemKind, ItemStatus, Part
 from festival.agenda.published import PUBLIC_EDITION_STATUSES
 from festival.core.errors import DomainError, NotFound
+from festival.core.i18n import current_language
 from festival.core.time import local_to_utc, today_local
 from festival.editions.models import Edition, LocalityFestival
 from festival.editions.services import get_edition
@@ -160,7 +161,7 @@ def locality_feed(year: int, code: str, filters: FeedFilters) -> Feed:
     edition = _public_edition(year)
     locality = get_by_code(code)  # NotFound for an unknown or malformed code
     return Feed(
-        name=_("Festival days %(year)s: %(place)s", year=year, place=locality.display_name(_lang())),
+        name=_("Festival days %(year)s: %(place)s", year=year, place=locality.display_name(current_language())),
         statement=items_statement(filters, edition=edition).where(subtree_clause(Locality.path, locality.path)),
         filename=f"ngay-hoi-{year}-{locality.code}.ics",
         edition=edition,
@@ -213,9 +214,3 @@ def _get(model, ident: int, message, name: str):
     if found is None:
         raise NotFound(message, f"{name}_not_found")
     return found
-
-
-def _lang() -> str:
-    from festival.core.i18n import current_language
-
-    return current_language()
