@@ -136,7 +136,6 @@ def items_statement(filters: FeedFilters, *, edition: Edition | None = None, tod
         _public_items(filters, edition, today)
         .options(
             contains_eager(AgendaItem.festival).contains_eager(LocalityFestival.locality),
-            contains_eager(AgendaItem.festival).contains_eager(LocalityFestival.edition),
             contains_eager(AgendaItem.festival).joinedload(LocalityFestival.venue),
             joinedload(AgendaItem.venue),
             selectinload(AgendaItem.participants).joinedload(AgendaParticipant.organization),
