@@ -92,6 +92,7 @@ def _register_blueprints(app: Flask) -> None:
     from festival.api import init_api
     from festival.attendees.views import bp as attendees_bp
     from festival.audit.views import bp as audit_bp
+    from festival.calendar.views import bp as calendar_bp
     from festival.dashboard.views import bp as dashboard_bp
     from festival.editions.views import bp as editions_bp
     from festival.festivals.views import bp as festivals_bp
@@ -115,6 +116,7 @@ def _register_blueprints(app: Flask) -> None:
         audit_bp,
         mail_bp,
         registration_bp,
+        calendar_bp,
     )
     for bp in blueprints:
         app.register_blueprint(bp)
