@@ -21,6 +21,12 @@ from tests.conftest import require_program
 from tests.mail.conftest import REFUSED_PREFIX, wait_for_sending
 
 
+@pytest.fixture(autouse=True)
+def english_commands(app, monkeypatch):
+    """Commands answer in FESTIVAL_LANGUAGE (Vietnamese by default); these tests read their English."""
+    monkeypatch.setitem(app.config, "CLI_LANGUAGE", "en")
+
+
 @pytest.fixture
 def quota(world, make):
     item = make.registrable_item(world["festival"], capacity=1, venue=world["venue"])

@@ -17,6 +17,13 @@ from festival.registration.models import Attendance, Registration, RegistrationQ
 from tests.accounts.support import english_client
 from tests.conftest import csrf_token
 
+
+@pytest.fixture(autouse=True)
+def english_commands(app, monkeypatch):
+    """Commands answer in FESTIVAL_LANGUAGE (Vietnamese by default); these tests read their English."""
+    monkeypatch.setitem(app.config, "CLI_LANGUAGE", "en")
+
+
 PERSONAL = ("full_name", "name_key", "phone", "email", "affiliation", "position_title", "seat")
 
 
