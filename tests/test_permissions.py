@@ -41,6 +41,7 @@ WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 PUBLIC_WRITES: dict[str, str] = {
     "public.set_language": "anyone chooses the language of the pages (a cookie; no record changes)",
     "accounts.login": "logging in is what an anonymous visitor does",
+    "api_registrations.register": "anyone registers for a festival day from an app or a kiosk (rate-limited, JSON)",
 }
 # Routes that act only on the caller's own account: there is no record of someone else to protect.
 OWN_ACCOUNT_WRITES: dict[str, str] = {
