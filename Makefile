@@ -39,6 +39,7 @@ else
 	$(PY) bench/run.py $(BENCH_ARGS)
 endif
 	$(PY) bench/conflicts.py
+	$(PY) bench/registration.py
 
 lint: setup
 	$(VENV)/bin/ruff check festival tests bench
