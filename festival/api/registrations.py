@@ -20,6 +20,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from festival.agenda import published
+from festival.agenda.models import AgendaItem
 from festival.api import schemas
 from festival.api.openapi import PROBLEM_JSON, Blueprint, Parser
 from festival.core.errors import DomainError, NotFound
@@ -83,15 +84,23 @@ def _answer(status: int, description: str) -> dict:
 
 
 def quota_to_register(festival_id: int, item_id: int | None) -> RegistrationQuota:
-    """What the public may register for on a published festival day (as its page lists, `public_quotas`): the
-    quota of the item, saved at its first registration, or of the day as a whole when its organizers opened it."""
+    """What the public may register for on a published festival day (the quotas its page lists): the quota of an
+    item taking registrations (saved at its first registration), or of the day as a whole once its organizers
+    opened it. Refused as not found otherwise, before anything is saved."""
     festival = published.get_festival(festival_id)
-    for quota in services.public_quotas(festival):
-        if (quota.item.id if quota.item is not None else None) == item_id:
-            return quota if quota.id is not None else services.ensure_quota(festival, quota.item)
-    if item_id is None:
-        raise NotFound(_l("This festival day takes no registrations as a whole."), "registration_not_found")
-    raise NotFound(_l("This festival day has no agenda item with this number taking registrations."), "item_not_found")
+    item = db.session.get(AgendaItem, item_id) if item_id is not None else None
+    if item_id is not None and (item is None or item.festival_id != festival.id):
+        raise NotFound(
+            _l("This festival day has no agenda item with this number taking registrations."), "item_not_found"
+        )
+    quota = services.item_quota(item) if item is not None else services.quota_for(festival)
+    if quota is None or services.window_state(quota) is services.WindowState.UNAVAILABLE:
+        if item is None:
+            raise NotFound(_l("This festival day takes no registrations as a whole."), "registration_not_found")
+        raise NotFound(
+            _l("This festival day has no agenda item with this number taking registrations."), "item_not_found"
+        )
+    return quota if quota.id is not None else services.ensure_quota(festival, item)
 
 
 def waiting_position(registration: Registration) -> int:
