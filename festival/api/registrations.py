@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+from contextlib import nullcontext
 
-from flask import jsonify, request
+from flask import current_app, jsonify, request
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
@@ -62,11 +64,20 @@ bp = RegistrationBlueprint(
 )
 
 
+def _reader_language() -> str | None:
+    """The body's `locale` when it is one of ours: an app without cookies chooses the language of its problems."""
+    body = request.get_json(silent=True)
+    chosen = body.get("locale") if isinstance(body, dict) else None
+    return chosen if isinstance(chosen, str) and chosen in current_app.config["LANGUAGES"] else None
+
+
 @bp.errorhandler(DomainError)
 def _domain_error(error: DomainError):
-    """The app's problem document (festival/core/web.py), naming the field at fault as well."""
+    """The app's problem document (festival/core/web.py), in the body's language, naming the field at fault."""
     db.session.rollback()
-    response = render_error_safely(error.status, str(error.message), error.code)
+    language = _reader_language()
+    with force_locale(language) if language else nullcontext():
+        response = render_error_safely(error.status, str(error.message), error.code)
     if error.field:
         body = response.get_json()
         body["field"] = error.field

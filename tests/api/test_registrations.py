@@ -125,13 +125,22 @@ def test_a_second_registration_of_a_phone_is_refused_without_revealing_the_ticke
 )
 def test_a_bad_field_is_a_400_problem_naming_it_and_nothing_is_saved(client, world, item, change, code, field):
     sent = {k: v for k, v in (body(world, item) | change).items() if v is not None}
-    response = client.post(URL, json=sent, headers={"Accept-Language": "en"})
+    response = client.post(URL, json=sent)
     assert response.status_code == 400 and response.mimetype == PROBLEM
     problem = response.get_json()
     assert (problem["code"], problem.get("field")) == (code, field)
     assert problem["detail"]
     assert registrations() == 0
     spec_check(client, "400", problem, PROBLEM)
+
+
+def test_problems_are_in_vietnamese_unless_the_body_asks_for_english(client, world, item):
+    vietnamese = client.post(URL, json=body(world, item, consent=False)).get_json()
+    english = client.post(URL, json=body(world, item, consent=False, locale="en")).get_json()
+    assert english["detail"] == "Registration needs your consent to the processing of your personal data."
+    assert english["title"] == "Bad request"
+    assert vietnamese["title"] == "Yêu cầu không hợp lệ"  # (new details get their translation when merged)
+    assert vietnamese["code"] == english["code"] == "consent_required"
 
 
 @pytest.mark.parametrize(
