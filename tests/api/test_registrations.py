@@ -9,6 +9,8 @@ from datetime import timedelta
 import pytest
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openapi_schema_validator import OAS31Validator
 from sqlalchemy import func, select
 
@@ -121,6 +123,8 @@ def test_a_second_registration_of_a_phone_is_refused_without_revealing_the_ticke
         ({"item_id": -1}, "invalid_item_id", "item_id"),
         ({"locale": "fr"}, "invalid_locale", "locale"),
         ({"seat": "A1"}, "invalid_seat", "seat"),
+        ({"phone": "0912\x00345678"}, "phone_invalid", "phone"),
+        ({"email": "hoa\x00@example.vn"}, "email_invalid", "email"),
     ],
 )
 def test_a_bad_field_is_a_400_problem_naming_it_and_nothing_is_saved(client, world, item, change, code, field):
@@ -243,3 +247,32 @@ def test_the_keys_are_publicly_cacheable_and_revalidated_with_their_etag(client,
     spec = client.get("/api/v1/openapi.json").get_json()
     schema = spec["paths"]["/api/v1/keys"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
     OAS31Validator({**schema, "components": spec["components"]}).validate(first.get_json())
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=300),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=10), inner, max_size=3),
+    max_leaves=6,
+)
+FIELDS = ["festival_id", "item_id", "full_name", "phone", "email", "affiliation", "consent", "locale"]
+
+
+@settings(max_examples=80, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_any_json_body_gets_a_registration_or_a_problem_never_a_server_error(client, world, item, data):
+    sent = body(world, item, phone=f"0913{data.draw(st.integers(0, 999999)):06d}")
+    for name in data.draw(st.lists(st.sampled_from(FIELDS), max_size=3, unique=True)):
+        sent[name] = data.draw(JSON_VALUES)
+    response = client.post(URL, json=sent)
+    if response.status_code == 201:
+        assert response.get_json()["status"] in ("confirmed", "waiting")
+        return
+    assert response.status_code in (400, 404, 409), (sent, response.status_code)
+    assert response.mimetype == PROBLEM and response.get_json()["code"]
+
+
+def test_invisible_characters_are_dropped_from_the_name_and_it_is_stored_as_nfc(client, world, item):
+    decomposed = "Nguye\u0302\u0303n\x00 Thi\u0323 \u200bHoa\u0300"  # NFD, a NUL, a zero-width space
+    answer = client.post(URL, json=body(world, item, full_name=decomposed))
+    assert answer.status_code == 201, answer.get_json()
+    assert db.session.get(Registration, answer.get_json()["id"]).full_name == "Nguyễn Thị Hoà"

@@ -213,7 +213,7 @@ def test_simultaneous_registrations_never_take_more_places_than_there_are(festiv
     assert confirmed_in_database(quota.id) == (CAPACITY, CAPACITY)
 
 
-def test_without_the_guard_the_race_is_real_on_postgresql(festival_app, served_database, tmp_path):
+def test_without_the_guard_the_race_is_real(festival_app, served_database, tmp_path):
     """The naive read-compare-write confirms more people than there are places (lost updates of the counter)."""
     if not served_database.startswith("postgresql"):
         pytest.skip("SQLite serialises writers: the unguarded race does not reliably show there")
