@@ -163,7 +163,7 @@ REFUSED = (
 
 @bp.route("/registrations", methods=["POST"])
 @registration_limit()
-@bp.arguments(schemas.RegistrationRequest, location="json", as_kwargs=True)
+@bp.arguments(schemas.RegistrationRequest, location="json", as_kwargs=True, example=schemas.REGISTRATION_EXAMPLE)
 @bp.response(201, schemas.RegistrationCreated)
 @bp.alt_response(**_answer(400, BAD_FIELD))
 @bp.alt_response(**_answer(404, NOT_REGISTRABLE))

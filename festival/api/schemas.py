@@ -381,6 +381,18 @@ class RegistrationRequest(ma.Schema):
     )
 
 
+REGISTRATION_EXAMPLE = {
+    "festival_id": 12,
+    "item_id": 345,
+    "full_name": "Nguyễn Thị Hoa",
+    "phone": "0912 345 678",
+    "email": "hoa@example.vn",
+    "affiliation": "Tổ dân phố số 3",
+    "consent": True,
+    "locale": "vi",
+}
+
+
 class AdmitsSchema(ma.Schema):
     festival_id = fields.Integer(required=True)
     item_id = fields.Integer(required=True, allow_none=True, metadata={"description": "null: the whole day."})

@@ -276,3 +276,14 @@ def test_invisible_characters_are_dropped_from_the_name_and_it_is_stored_as_nfc(
     answer = client.post(URL, json=body(world, item, full_name=decomposed))
     assert answer.status_code == 201, answer.get_json()
     assert db.session.get(Registration, answer.get_json()["id"]).full_name == "Nguyễn Thị Hoà"
+
+
+def test_the_description_explains_the_request_body_with_an_example_that_registers(client, world, item):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    content = spec["paths"][URL]["post"]["requestBody"]["content"]["application/json"]
+    request_schema = spec["components"]["schemas"]["RegistrationRequest"]
+    assert set(request_schema["required"]) == {"festival_id"}
+    assert all(field.get("description") for field in request_schema["properties"].values())
+    OAS31Validator({**content["schema"], "components": spec["components"]}).validate(content["example"])
+    example = content["example"] | {"festival_id": world["festival"].id, "item_id": item.id}
+    assert client.post(URL, json=example).status_code == 201
