@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 
 from festival.agenda import published
 from festival.agenda.models import AgendaItem
-from festival.api import schemas
+from festival.api import registration_schemas as schemas
 from festival.api.openapi import PROBLEM_JSON, Blueprint, Parser
 from festival.core.errors import DomainError, NotFound
 from festival.core.headers import public_cache
