@@ -40,6 +40,7 @@ else
 endif
 	$(PY) bench/conflicts.py
 	$(PY) bench/calendar.py
+	$(PY) bench/registration.py
 
 lint: setup
 	$(VENV)/bin/ruff check festival tests bench

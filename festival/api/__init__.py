@@ -1,4 +1,5 @@
-"""The JSON API (/api/v1): read-only, public data; its OpenAPI 3.1 description is generated at /api/v1/openapi.json."""
+"""The JSON API (/api/v1): public data, registration and the ticket keys; its OpenAPI 3.1 description is generated
+at /api/v1/openapi.json."""
 
 from __future__ import annotations
 
@@ -16,11 +17,17 @@ API_CONFIG = {
 
 def init_api(app: Flask) -> None:
     """Register the /api/v1 blueprint and the generated description."""
+    from festival.api import registrations
     from festival.api.openapi import Api
     from festival.api.views import bp
+    from festival.extensions import csrf
 
     for key, value in API_CONFIG.items():
         app.config.setdefault(key, value)
-    api = Api(app, spec_kwargs={"info": {"description": "Public, read-only data of the festival days."}})
+    description = "Public data of the festival days, registration, and the keys that verify tickets."
+    api = Api(app, spec_kwargs={"info": {"description": description}})
     api.register_blueprint(bp)
+    # JSON without cookies: exempt from the CSRF check (why: festival/api/registrations.py).
+    csrf.exempt(registrations.bp)
+    api.register_blueprint(registrations.bp)
     app.extensions["festival_api"] = api
