@@ -13,7 +13,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, case, select
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, noload, selectinload
 
 from festival.agenda.models import (
     AgendaItem,
@@ -37,8 +37,8 @@ PUBLIC_ITEM_STATUSES = (ItemStatus.PUBLISHED.value, ItemStatus.CANCELLED.value)
 PART_ORDER = case((AgendaItem.part == Part.CEREMONY.value, 0), else_=1)
 
 
-def _festival_query() -> Select:
-    return (
+def _festival_query(*, hosts: bool = True) -> Select:
+    stmt = (
         select(LocalityFestival)
         .join(LocalityFestival.edition)
         .join(LocalityFestival.locality)
@@ -47,9 +47,9 @@ def _festival_query() -> Select:
             contains_eager(LocalityFestival.edition),
             contains_eager(LocalityFestival.locality),
             joinedload(LocalityFestival.venue),
-            selectinload(LocalityFestival.hosts),
         )
     )
+    return stmt.options(selectinload(LocalityFestival.hosts)) if hosts else stmt
 
 
 def festivals_page(year: int | None = None, within: Locality | None = None, page: int = 1, per_page: int = 20) -> Page:
@@ -75,9 +75,11 @@ def festival_days_by_edition(within: Locality, page: int = 1, per_page: int = 25
     return paginate(stmt, page, per_page)
 
 
-def get_festival(festival_id: int) -> LocalityFestival:
-    """A festival day of a public edition (NotFound otherwise, drafts of editions included)."""
-    festival = db.session.scalars(_festival_query().where(LocalityFestival.id == festival_id)).unique().first()
+def get_festival(festival_id: int, *, hosts: bool = True) -> LocalityFestival:
+    """A festival day of a public edition (NotFound otherwise, drafts of editions included); with its edition,
+    locality and venue, and its hosts unless `hosts=False` (registering needs none: one query instead of two)."""
+    stmt = _festival_query(hosts=hosts).where(LocalityFestival.id == festival_id)
+    festival = db.session.scalars(stmt).unique().first()
     if festival is None:
         raise NotFound(_l("No published festival day has this number."), "festival_not_found")
     return festival

@@ -100,7 +100,7 @@ def quota_to_register(festival_id: int, item_id: int | None) -> RegistrationQuot
     opened it. Refused as not found otherwise, before anything is saved. An item's first registration saves its
     quota (with the item's capacity, as `ensure_quota` always does) even when the registration is then refused:
     the quota is the item's own setting, not part of anybody's registration."""
-    festival = published.get_festival(festival_id)
+    festival = published.get_festival(festival_id, hosts=False)
     item = db.session.get(AgendaItem, item_id) if item_id is not None else None
     if item_id is not None and (item is None or item.festival_id != festival.id):
         raise NotFound(

@@ -80,7 +80,7 @@ def _full(quota: RegistrationQuota) -> bool:
 def offers(festival_id: int) -> list[Offer]:
     """For templates/registration/_offers.html (a template global: the festival page's view needs no change)."""
     try:
-        festival = published.get_festival(festival_id)
+        festival = published.get_festival(festival_id, hosts=False)
     except NotFound:
         return []
     result = []
@@ -125,7 +125,7 @@ def offers_html(festival_id) -> Markup:
 def _quota(festival_id: int, item_id: int | None) -> tuple[RegistrationQuota, AgendaItem | None]:
     """The quota a registration page is for (an item's may be unsaved yet); NotFound when nothing takes
     registrations there."""
-    festival = published.get_festival(festival_id)
+    festival = published.get_festival(festival_id, hosts=False)
     item = None
     if item_id is None:
         quota = services.quota_for(festival)
