@@ -29,6 +29,9 @@ from festival.core.limits import limiter
 from festival.extensions import db
 from tests.factories import Factory
 
+# The browser fixtures (chromium, live_server, served, page), usable from any folder with one Playwright per session.
+pytest_plugins = ["tests.browser.fixtures"]
+
 IN_CI = os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
 # Filled by tests/sweep: what the route sweep tried on each database, printed at the end of the run.
 SWEEP_STATS: dict[str, dict[str, int]] = {}

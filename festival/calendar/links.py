@@ -22,7 +22,6 @@ from festival.editions import services as editions
 from festival.editions.models import Edition, LocalityFestival
 from festival.extensions import db
 from festival.localities.models import Locality
-from festival.localities.services import find_by_code
 
 GOOGLE_ADD = "https://calendar.google.com/calendar/render?cid="
 
@@ -88,26 +87,18 @@ def festival_feeds(festival_id: int) -> list[FeedLink]:
     ]
 
 
-def _locality_facts(code: str) -> dict | None:
+def locality_feeds(locality: Locality) -> list[FeedLink]:
+    """A unit's page: the current edition's feed of the unit and everything under it. Called inside the page's
+    cached content (templates/localities/_show.html), which has the unit already: one query, for the edition."""
     edition = editions.current_edition()
-    locality = find_by_code(code)
-    if edition is None or locality is None:
-        return None
-    return {"code": locality.code, "name": locality.display_name(current_language()), "year": edition.year}
-
-
-def locality_feeds(code: str) -> list[FeedLink]:
-    """A unit's page: the current edition's feed of the unit and everything under it."""
-    facts = json.loads(cached_text("calendar-locality", (code,), lambda: json.dumps(_locality_facts(code))))
-    if not facts:
+    if edition is None:
         return []
-    year = facts["year"]
     return [
         feed_link(
-            _("Festival days %(year)s: %(place)s", year=year, place=facts["name"]),
+            _("Festival days %(year)s: %(place)s", year=edition.year, place=locality.display_name(current_language())),
             "calendar.locality",
-            year=year,
-            code=facts["code"],
+            year=edition.year,
+            code=locality.code,
         )
     ]
 

@@ -8,7 +8,6 @@ import urllib.request
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import chromium, live_server, served  # noqa: F401  (fixtures)
 from tests.browser.test_ui import open_page  # noqa: F401  (a fixture)
 from tests.calendar.support import parse_with_icaljs
 
@@ -18,8 +17,8 @@ SMALL_PHONE = {"width": 360, "height": 740}
 
 
 def test_on_a_phone_a_visitor_copies_the_feed_address_and_it_gives_the_program(
-    live_server,  # noqa: F811
-    open_page,  # noqa: F811
+    live_server,
+    open_page,  # noqa: F811  (the fixture imported above)
     feeds_world,
 ):
     page = open_page(SMALL_PHONE)

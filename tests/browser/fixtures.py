@@ -1,4 +1,5 @@
-"""A live server of the test app in a thread, and Playwright driving Debian's /usr/bin/chromium."""
+"""Browser fixtures for every test folder (a plugin of tests/conftest.py): a live server of the test app in a
+thread, and Playwright driving Debian's /usr/bin/chromium, started once per session whichever folder asks first."""
 
 from __future__ import annotations
 
