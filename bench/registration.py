@@ -101,7 +101,7 @@ def registrable_items(url: str, festival_id: int, count: int) -> list[int]:
     from festival.core.time import utcnow
     from festival.editions.models import LocalityFestival
     from festival.extensions import db
-    from festival.registration import services
+    from festival.registration import quotas
 
     app = app_for(url)
     with app.app_context():
@@ -117,7 +117,7 @@ def registrable_items(url: str, festival_id: int, count: int) -> list[int]:
             db.session.add(item)
             db.session.commit()
             # Open for the whole run, whenever the demo's festival day is.
-            quota = services.ensure_quota(festival, item)
+            quota = quotas.ensure_quota(festival, item)
             quota.opens_at, quota.closes_at = None, utcnow() + timedelta(days=1)
             db.session.commit()
             ids.append(item.id)

@@ -30,6 +30,7 @@ from festival.localities.models import Locality
 from festival.localities.services import get_by_code
 from festival.organizations import services as orgs
 from festival.organizations.models import Organization, Venue
+from festival.registration import quotas
 
 TREE_CSV = """code,parent_code,level,unit_type,name,full_name,name_en,full_name_en
 01,,province,Thành phố,Hà Nội,Thành phố Hà Nội,Hanoi,Hanoi City
@@ -176,10 +177,9 @@ class Factory:
         (with an e-mail, so one confirmation is queued), one on the waiting list and an invitation. Route tests
         take their path samples from it: token, registration_id, quota_id, mail_id."""
         from festival.mail.models import OutgoingMail
-        from festival.registration import services as registration
 
         item = self.registrable_item(world["festival"], capacity=1, venue=world["venue"])
-        quota = registration.ensure_quota(world["festival"], item)
+        quota = quotas.ensure_quota(world["festival"], item)
         confirmed = self.registration(quota, "Phạm Thị Lan", "0912 000 111", email="lan@example.vn")
         waiting = self.registration(quota, "Đỗ Văn Nam", "0912 000 222")
         invitation = self.invitation(quota, "Hoàng Văn Đức", position_title="Chủ tịch UBND xã")

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, case, select
-from sqlalchemy.orm import contains_eager, joinedload, noload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from festival.agenda.models import (
     AgendaItem,

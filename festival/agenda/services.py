@@ -373,7 +373,7 @@ def save_item(
 
 def registration_capacity(item: AgendaItem, capacity: int | None):
     """The item's registrations follow its capacity (festival/registration/services.py)."""
-    from festival.registration.services import follow_item_capacity
+    from festival.registration.quotas import follow_item_capacity
 
     return follow_item_capacity(item, capacity)
 
@@ -403,7 +403,7 @@ def delete_item(item: AgendaItem, *, expected_version: int | None = None) -> Non
             _l("A published item cannot be deleted: cancel it instead, so that everyone sees it is cancelled."),
             "published_item_delete",
         )
-    from festival.registration.services import has_registrations
+    from festival.registration.quotas import has_registrations
 
     if has_registrations(item):
         raise DomainError(

@@ -1,6 +1,6 @@
 """/api/v1/registrations and /api/v1/keys: registering from an app or a kiosk, and the keys scanners verify with.
 
-Registering goes through the very services of the registration form (`services.ensure_quota` and
+Registering goes through the very services of the registration form (`quotas.ensure_quota` and
 `services.register`), so the window, consent, duplicate phones, the capacity and the waiting list follow one set of
 rules, and the form and the API share one rate limit per client address (`registration_limit()`).
 
@@ -31,7 +31,7 @@ from festival.core.limits import registration_limit
 from festival.core.time import to_local
 from festival.core.web import render_error_safely
 from festival.extensions import db
-from festival.registration import services, tickets
+from festival.registration import quotas, services, tickets
 from festival.registration.models import Registration, RegistrationQuota, RegistrationStatus
 
 bp_name = "api_registrations"
@@ -106,14 +106,14 @@ def quota_to_register(festival_id: int, item_id: int | None) -> RegistrationQuot
         raise NotFound(
             _l("This festival day has no agenda item with this number taking registrations."), "item_not_found"
         )
-    quota = services.item_quota(item) if item is not None else services.quota_for(festival)
-    if quota is None or services.window_state(quota) is services.WindowState.UNAVAILABLE:
+    quota = quotas.item_quota(item) if item is not None else quotas.quota_for(festival)
+    if quota is None or quotas.window_state(quota) is quotas.WindowState.UNAVAILABLE:
         if item is None:
             raise NotFound(_l("This festival day takes no registrations as a whole."), "registration_not_found")
         raise NotFound(
             _l("This festival day has no agenda item with this number taking registrations."), "item_not_found"
         )
-    return quota if quota.id is not None else services.ensure_quota(festival, item)
+    return quota if quota.id is not None else quotas.ensure_quota(festival, item)
 
 
 def waiting_position(registration: Registration) -> int:
@@ -136,8 +136,8 @@ def registration_json(registration: Registration) -> dict:
         "admits": {
             "festival_id": quota.festival_id,
             "item_id": quota.item_id,
-            "title": services.title_of(quota),
-            "starts_at": to_local(services.admits_start(quota)),
+            "title": quotas.title_of(quota),
+            "starts_at": to_local(quotas.admits_start(quota)),
         },
     }
     if registration.status == RegistrationStatus.CONFIRMED.value:

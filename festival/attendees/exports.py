@@ -22,7 +22,7 @@ from festival.audit import recorder
 from festival.core.time import to_local
 from festival.editions.models import LocalityFestival
 from festival.extensions import db
-from festival.registration import services as registration
+from festival.registration import quotas
 from festival.registration.models import Registration, RegistrationKind, RegistrationStatus
 
 EXPORT_MAX_ROWS = 50_000
@@ -75,7 +75,7 @@ def rows(festival: LocalityFestival, filters: Filters) -> list[list]:
                 entry.affiliation,
                 entry.position_title,
                 entry.seat,
-                registration.title_of(entry.quota),
+                quotas.title_of(entry.quota),
                 kinds.get(entry.kind, entry.kind),
                 statuses.get(entry.status, entry.status),
                 _local(entry.created_at),

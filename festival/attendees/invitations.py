@@ -22,8 +22,8 @@ from festival.core.text import fold, nfc
 from festival.core.time import to_local
 from festival.editions.models import LocalityFestival
 from festival.extensions import db
+from festival.registration import quotas, tickets
 from festival.registration import services as registration
-from festival.registration import tickets
 from festival.registration.models import Registration
 
 IMPORT_MAX_BYTES = 512 * 1024
@@ -206,7 +206,7 @@ def card(entry: Registration) -> Card:
         locality=festival.locality.full_name,
         town=festival.locality.name,
         host=hosts[0].name if hosts else "",
-        title=registration.title_of(quota),
+        title=quotas.title_of(quota),
         starts_local=to_local(item.starts_at if item else festival.starts_at),
         place=place,
         qr=qr,

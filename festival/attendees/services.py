@@ -26,6 +26,7 @@ from festival.core.text import search_key
 from festival.core.time import utcnow
 from festival.editions.models import LocalityFestival
 from festival.extensions import db
+from festival.registration import quotas as quota_rules
 from festival.registration import services as registration
 from festival.registration.models import (
     Attendance,
@@ -89,7 +90,7 @@ def quotas(festival: LocalityFestival) -> list[RegistrationQuota]:
     result = [saved.pop(None)] if None in saved else []
     for item in registrable_items(festival):
         quota = saved.pop(item.id, None)
-        result.append(quota or registration._unsaved_quota(item))
+        result.append(quota or quota_rules.unsaved_quota(item))
     leftovers = sorted(saved.values(), key=lambda q: (q.item.starts_at, q.item_id))
     return result + leftovers
 
@@ -116,7 +117,7 @@ def summaries(festival: LocalityFestival) -> list[QuotaSummary]:
     counts = {row[0]: [int(value or 0) for value in row[1:]] for row in rows}
     result = []
     for quota in quotas(festival):
-        line = QuotaSummary(quota, registration.title_of(quota))
+        line = QuotaSummary(quota, quota_rules.title_of(quota))
         if quota.id in counts:
             line.confirmed, line.waiting, line.invitations, line.attended = counts[quota.id]
         result.append(line)
@@ -229,7 +230,7 @@ class QuotaSettings:
 def day_quota(festival: LocalityFestival, *, accepting: bool = True) -> RegistrationQuota:
     """The quota of the festival day as a whole, created when missing (commits). Invitations to the day create
     it with public registration stopped: inviting delegates must not open the day to everyone."""
-    quota = registration.quota_for(festival)
+    quota = quota_rules.quota_for(festival)
     if quota is not None:
         return quota
     try:
@@ -239,7 +240,7 @@ def day_quota(festival: LocalityFestival, *, accepting: bool = True) -> Registra
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        quota = registration.quota_for(festival)
+        quota = quota_rules.quota_for(festival)
         if quota is None:
             raise
     return quota
@@ -253,7 +254,7 @@ def quota_of(festival: LocalityFestival, item_id: int | None, *, accepting: bool
     item = db.session.get(AgendaItem, item_id)
     if item is None or item.festival_id != festival.id or not item.takes_registrations:
         raise DomainError(_l("This item does not take registrations."), "item_not_registrable", field="item")
-    return registration.ensure_quota(festival, item)
+    return quota_rules.ensure_quota(festival, item)
 
 
 def update_quota(quota: RegistrationQuota, settings: QuotaSettings) -> list[Registration]:

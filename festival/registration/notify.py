@@ -13,7 +13,8 @@ from festival.registration.models import Registration, RegistrationStatus
 
 def _context(registration: Registration) -> dict:
     """What every mail about a registration says: the ticket link, and what it admits to, when and where."""
-    from festival.registration.services import ticket_url, title_of
+    from festival.registration.quotas import title_of
+    from festival.registration.services import ticket_url
 
     quota = registration.quota
     admits = quota.item if quota.item_id else quota.festival
@@ -93,7 +94,8 @@ def cancelled(registration: Registration) -> None:
 
 def ticket_links(address: str, registrations: list[Registration], locale: str = "vi") -> None:
     """ "Find my ticket": the links of every ticket registered with `address`, in one mail to that address."""
-    from festival.registration.services import ticket_url, title_of
+    from festival.registration.quotas import title_of
+    from festival.registration.services import ticket_url
 
     tickets = [(title_of(r.quota), ticket_url(r)) for r in registrations]
     queue(MailKind.TICKET_LINKS, address, "ticket_links", locale=locale, tickets=tickets)

@@ -26,7 +26,7 @@ from festival.core.time import local_to_utc, to_local, utcnow
 from festival.editions.models import LocalityFestival
 from festival.extensions import db
 from festival.mail.models import MailKind, OutgoingMail
-from festival.registration import services
+from festival.registration import quotas, services
 from festival.registration.models import Registration
 
 PURGE_BATCH = 200
@@ -66,7 +66,7 @@ def export_data(registration: Registration) -> dict:
             "cancelled_by": registration.cancelled_by,
         },
         "admits": {
-            "title": services.title_of(quota),
+            "title": quotas.title_of(quota),
             "festival_id": festival.id,
             "locality": festival.locality.full_name,
             "item_id": item.id if item else None,

@@ -25,7 +25,7 @@ from festival.core.forms import show_error
 from festival.core.i18n import current_language
 from festival.core.limits import registration_limit, ticket_lookup_limit
 from festival.extensions import db
-from festival.registration import lookup, privacy, services
+from festival.registration import lookup, privacy, quotas, services
 from festival.registration.forms import ConfirmForm, FindTicketForm, RegistrationForm, ResendForm
 from festival.registration.models import Registration, RegistrationQuota
 from festival.registration.tickets import qr_etag, qr_png, qr_svg
@@ -57,12 +57,12 @@ class Offer:
     places_left: int | None  # None: no limit
     full: bool
     waiting_list: bool
-    state: services.WindowState
+    state: quotas.WindowState
     url: str
 
 
 def _register_url(quota: RegistrationQuota) -> str:
-    # Relationships, not ids: the unsaved quotas of services.public_quotas have no ids yet.
+    # Relationships, not ids: the unsaved quotas of quotas.public_quotas have no ids yet.
     if quota.item is not None:
         return url_for("registration.register_item", festival_id=quota.festival.id, item_id=quota.item.id)
     return url_for("registration.register_day", festival_id=quota.festival.id)
@@ -84,17 +84,17 @@ def offers(festival_id: int) -> list[Offer]:
     except NotFound:
         return []
     result = []
-    for quota in services.public_quotas(festival):
+    for quota in quotas.public_quotas(festival):
         starts_at, ends_at = _span(quota)
         result.append(
             Offer(
-                title=services.title_of(quota),
+                title=quotas.title_of(quota),
                 starts_at=starts_at,
                 ends_at=ends_at,
                 places_left=quota.places_left,
                 full=_full(quota),
                 waiting_list=quota.waiting_list,
-                state=services.window_state(quota),
+                state=quotas.window_state(quota),
                 url=_register_url(quota),
             )
         )
@@ -128,13 +128,13 @@ def _quota(festival_id: int, item_id: int | None) -> tuple[RegistrationQuota, Ag
     festival = published.get_festival(festival_id, hosts=False)
     item = None
     if item_id is None:
-        quota = services.quota_for(festival)
+        quota = quotas.quota_for(festival)
     else:
         item = db.session.get(AgendaItem, item_id)
         if item is None or item.festival_id != festival.id:
             raise NotFound(_l("This does not take registrations."), "quota_not_found")
-        quota = services.item_quota(item)
-    if quota is None or services.window_state(quota) is services.WindowState.UNAVAILABLE:
+        quota = quotas.item_quota(item)
+    if quota is None or quotas.window_state(quota) is quotas.WindowState.UNAVAILABLE:
         raise NotFound(_l("This does not take registrations."), "quota_not_found")
     return quota, item
 
@@ -153,12 +153,12 @@ def register_item(festival_id: int, item_id: int):
 
 def _register(festival_id: int, item_id: int | None):
     quota, item = _quota(festival_id, item_id)
-    state = services.window_state(quota)
+    state = quotas.window_state(quota)
     form = RegistrationForm()
     duplicate = resent = None
     if request.method == "POST" and request.form.get("action") == "resend":
         resent = _resend(quota)
-    elif state is services.WindowState.OPEN and form.validate_on_submit():
+    elif state is quotas.WindowState.OPEN and form.validate_on_submit():
         data = services.RegistrationData(
             full_name=form.full_name.data or "",
             phone=form.phone.data or "",
@@ -169,7 +169,7 @@ def _register(festival_id: int, item_id: int | None):
         )
         try:
             if quota.id is None:
-                quota = services.ensure_quota(quota.festival, item)
+                quota = quotas.ensure_quota(quota.festival, item)
             registration = services.register(quota, data)
         except services.DuplicateRegistration as error:
             db.session.rollback()
@@ -187,7 +187,7 @@ def _register(festival_id: int, item_id: int | None):
         "registration/register.html",
         form=form,
         quota=quota,
-        title=services.title_of(quota),
+        title=quotas.title_of(quota),
         span=_span(quota),
         state=state,
         full=_full(quota),
@@ -240,7 +240,7 @@ def _ticket_context(registration: Registration) -> dict:
     return {
         "registration": registration,
         "quota": quota,
-        "title": services.title_of(quota),
+        "title": quotas.title_of(quota),
         "festival": quota.festival,
         "span": _span(quota),
         "venue": owner.venue or quota.festival.venue,

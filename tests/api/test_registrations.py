@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from festival.core.time import utcnow
 from festival.editions.models import LocalityFestival
 from festival.extensions import db
-from festival.registration import services
+from festival.registration import quotas, services
 from festival.registration.models import Registration, RegistrationQuota
 
 URL = "/api/v1/registrations"
@@ -79,18 +79,18 @@ def test_when_the_places_are_gone_registrants_wait_in_line_and_see_their_place(c
     assert (second["status"], second["waiting_position"]) == ("waiting", 2)
     assert "qr_payload" not in first and first["ticket_url"]
     spec_check(client, "201", second)
-    assert db.session.get(RegistrationQuota, services.quota_for(world["festival"], item).id).taken == 2
+    assert db.session.get(RegistrationQuota, quotas.quota_for(world["festival"], item).id).taken == 2
 
 
 def test_the_festival_day_as_a_whole_once_its_organizers_open_it(client, world, make):
     make.registrable_item(world["festival"])  # publishes the program
     refused = client.post(URL, json=body(world))
     assert refused.status_code == 404 and refused.get_json()["code"] == "registration_not_found"
-    services.ensure_quota(world["festival"])
+    quotas.ensure_quota(world["festival"])
     answer = client.post(URL, json=body(world)).get_json()
     assert answer["status"] == "confirmed"
     assert answer["admits"]["item_id"] is None and answer["admits"]["festival_id"] == world["festival"].id
-    assert answer["admits"]["title"] == services.title_of(services.quota_for(world["festival"]))
+    assert answer["admits"]["title"] == quotas.title_of(quotas.quota_for(world["festival"]))
 
 
 def test_a_second_registration_of_a_phone_is_refused_without_revealing_the_ticket(client, world, item):
@@ -183,7 +183,7 @@ def test_unknown_or_unpublished_festivals_and_items_are_404_problems(client, wor
 
 
 def test_a_closed_or_stopped_registration_is_a_409_problem(client, world, item):
-    quota = services.ensure_quota(world["festival"], item)
+    quota = quotas.ensure_quota(world["festival"], item)
     quota.closes_at = utcnow() - timedelta(minutes=1)
     db.session.commit()
     closed = client.post(URL, json=body(world, item))

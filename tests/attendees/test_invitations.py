@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from festival.extensions import db
 from festival.mail.models import OutgoingMail
-from festival.registration import services as registration
+from festival.registration import quotas
 from festival.registration.models import Registration, RegistrationQuota
 from tests.conftest import post_form
 
@@ -31,7 +31,7 @@ def test_an_invitation_to_the_day_shows_its_card_and_ticket_link(orga, world, ba
     assert response.status_code == 302
     [entry] = invitations()
     assert (entry.status, entry.position_title, entry.seat) == ("confirmed", "Chủ tịch UBND xã", "Hàng A, ghế 3")
-    day = registration.quota_for(world["festival"])
+    day = quotas.quota_for(world["festival"])
     assert entry.quota_id == day.id
     assert not day.accepting, "inviting delegates must not open the day to the public"
     page = orga.get(response.headers["Location"]).get_data(as_text=True)

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from festival.audit.models import AuditEntry
 from festival.extensions import db
-from festival.registration import services as registration
+from festival.registration import quotas
 from festival.registration.models import Registration, RegistrationQuota
 from tests.accounts.support import form_fields
 from tests.conftest import post_form
@@ -24,7 +24,7 @@ def quota_form(prefix: str, **values) -> dict:
 
 def day_quota(world) -> RegistrationQuota | None:
     db.session.expire_all()
-    return registration.quota_for(world["festival"])
+    return quotas.quota_for(world["festival"])
 
 
 def test_opening_the_whole_day_with_a_capacity_and_a_window(orga, world, base):
@@ -114,4 +114,4 @@ def test_a_made_up_form_or_another_festivals_item_is_refused(orga, make, world, 
     assert post_form(orga, f"{base}/quotas", quota_form("quota-x"), page=f"{base}/quotas").status_code == 400
     response = post_form(orga, f"{base}/quotas", quota_form(f"quota-{other.id}"), page=f"{base}/quotas")
     assert response.status_code == 422
-    assert registration.quota_for(other.festival, other) is None
+    assert quotas.quota_for(other.festival, other) is None

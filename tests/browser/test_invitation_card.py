@@ -107,10 +107,10 @@ def test_an_invitation_card_prints_on_a5_with_a_qr_code_that_verifies(chromium, 
 
 @pytest.mark.parametrize("path", ["registrations", "quotas", "invitations/new", "invitations/import"])
 def test_the_registration_pages_fit_a_phone(chromium, live_server, make, commune, path, tmp_path):
-    from festival.registration import services as registration
+    from festival.registration import quotas
 
     item = make.registrable_item(commune, capacity=2)
-    quota = registration.ensure_quota(commune, item)
+    quota = quotas.ensure_quota(commune, item)
     make.registration(quota, "Phạm Thị Lan", "0912 000 111", email="lan@example.vn")
     make.invitation(quota, "Hoàng Văn Đức", position_title="Chủ tịch UBND xã", affiliation="UBND xã Sóc Sơn")
     context = chromium.new_context(locale="vi-VN", viewport={"width": 360, "height": 780})

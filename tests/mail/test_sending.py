@@ -15,7 +15,7 @@ from festival.core.time import to_local, utcnow
 from festival.extensions import db
 from festival.mail import dispatch
 from festival.mail.models import MailStatus, OutgoingMail
-from festival.registration import services
+from festival.registration import quotas, services
 from festival.registration.models import RegistrationStatus
 from tests.conftest import require_program
 from tests.mail.conftest import REFUSED_PREFIX, wait_for_sending
@@ -30,7 +30,7 @@ def english_commands(app, monkeypatch):
 @pytest.fixture
 def quota(world, make):
     item = make.registrable_item(world["festival"], capacity=1, venue=world["venue"])
-    return services.ensure_quota(world["festival"], item)
+    return quotas.ensure_quota(world["festival"], item)
 
 
 def mails_of(registration) -> list[OutgoingMail]:
@@ -158,7 +158,7 @@ def test_an_address_the_server_refuses_for_good_is_given_up_at_once(app, quota, 
 
 def test_two_senders_at_once_send_each_mail_exactly_once(app, world, make, smtp):
     item = make.registrable_item(world["festival"], capacity=None, venue=world["venue"])
-    quota = services.ensure_quota(world["festival"], item)
+    quota = quotas.ensure_quota(world["festival"], item)
     for n in range(12):
         make.registration(quota, f"Người {n}", f"0912 100 {n:03d}", email=f"nguoi{n}@example.vn")
     db.session.remove()
@@ -215,7 +215,7 @@ def test_without_a_mail_server_the_message_is_written_to_the_log(app, quota, cap
 
 def test_when_the_server_cannot_be_reached_a_round_stops_after_one_attempt(app, world, make, mail_port):
     item = make.registrable_item(world["festival"], capacity=None, venue=world["venue"])
-    quota = services.ensure_quota(world["festival"], item)
+    quota = quotas.ensure_quota(world["festival"], item)
     for n in range(3):
         make.registration(quota, f"Người {n}", f"0912 300 {n:03d}", email=f"nguoi{n}@example.vn")
     report = dispatch.send_due()

@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 from festival.core.time import utcnow
 from festival.extensions import db
 from festival.mail.models import MailStatus, OutgoingMail
-from festival.registration import services
+from festival.registration import quotas
 from tests.accounts.support import english_client
 from tests.conftest import csrf_token, login
 from tests.mail.conftest import wait_for_sending
@@ -110,7 +110,7 @@ def test_when_everything_went_out_the_page_says_so(browser, world, tickets):
 
 def test_a_long_list_is_paginated(browser, world, make):
     item = make.registrable_item(world["festival"], capacity=None, venue=world["venue"])
-    quota = services.ensure_quota(world["festival"], item)
+    quota = quotas.ensure_quota(world["festival"], item)
     for n in range(27):
         make.registration(quota, f"Người {n}", f"0913 200 {n:03d}", email=f"nguoi{n:02d}@example.vn")
     login(browser, "orga")

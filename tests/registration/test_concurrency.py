@@ -36,7 +36,7 @@ from sqlalchemy.engine import make_url
 from festival import create_app
 from festival.config import normalise_database_url
 from festival.extensions import db
-from festival.registration import services
+from festival.registration import quotas
 from festival.registration.models import Registration, RegistrationQuota
 from festival.registration.tickets import b64url
 from tests.conftest import require
@@ -184,7 +184,7 @@ def register_at_once(base: str, festival_id: int, item_id: int, series: int) -> 
 
 def new_item(festival_app, title: str):
     item = festival_app["make"].registrable_item(festival_app["festival"], capacity=CAPACITY, title=title)
-    return item, services.ensure_quota(festival_app["festival"], item)
+    return item, quotas.ensure_quota(festival_app["festival"], item)
 
 
 def confirmed_in_database(quota_id: int) -> tuple[int, int]:

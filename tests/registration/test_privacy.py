@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from festival.editions.models import LocalityFestival
 from festival.extensions import db
 from festival.mail.models import OutgoingMail
-from festival.registration import lookup, privacy, services
+from festival.registration import lookup, privacy, quotas, services
 from festival.registration.models import Attendance, Registration, RegistrationQuota
 from tests.accounts.support import english_client
 from tests.conftest import csrf_token
@@ -99,7 +99,7 @@ def test_purge_anonymises_the_registrations_of_past_days_only(app, tickets, make
     # Phường Ba Đình's festival day, 12/08/2027 (tests/conftest.py `world`).
     later = db.session.scalar(select(LocalityFestival).where(LocalityFestival.starts_at > world["festival"].ends_at))
     item = make.registrable_item(later)
-    kept = make.registration(services.ensure_quota(later, item), "Lê Văn Tám", "0913 111 222")
+    kept = make.registration(quotas.ensure_quota(later, item), "Lê Văn Tám", "0913 111 222")
     db.session.add(Attendance(registration_id=tickets["invitation"].id, note="Đến sớm"))
     db.session.commit()
 

@@ -13,7 +13,7 @@ from festival.core.cache import store as cache_store
 from festival.core.time import utcnow
 from festival.extensions import db
 from festival.mail.models import OutgoingMail
-from festival.registration import services
+from festival.registration import quotas, services
 from festival.registration.models import Registration
 from tests.accounts.support import english_client, form_fields
 from tests.conftest import CSRF_RE, csrf_token
@@ -69,7 +69,7 @@ def test_the_festival_day_as_a_whole_takes_registrations_once_its_quota_exists(c
     make.registrable_item(festival)  # publishes the program
     url = f"/festivals/{festival.id}/register"
     assert client.get(url).status_code == 404  # the organizers did not open it
-    services.ensure_quota(festival)
+    quotas.ensure_quota(festival)
     assert submit(client, url).status_code == 303
     assert registrations()[0].quota.item_id is None
 
@@ -101,7 +101,7 @@ def test_a_refused_form_says_why_next_to_the_field_and_keeps_what_was_typed(clie
 
 
 def test_closed_not_yet_open_and_stopped_windows_are_said_and_refuse(client, item, make):
-    quota = services.ensure_quota(item.festival, item)
+    quota = quotas.ensure_quota(item.festival, item)
     for change, words in (
         ({"closes_at": utcnow() - timedelta(hours=1)}, "Registration has closed."),
         ({"closes_at": None, "opens_at": utcnow() + timedelta(days=1)}, "Registration has not opened yet."),
@@ -126,7 +126,7 @@ def test_unknown_or_unregistrable_items_answer_404(client, world, item):
 
 
 def test_a_full_item_says_so_before_submitting_and_puts_the_next_on_the_waiting_list(client, item, make):
-    quota = services.ensure_quota(item.festival, item)
+    quota = quotas.ensure_quota(item.festival, item)
     make.registration(quota)
     make.registration(quota)
     page = client.get(url_of(item)).get_data(as_text=True)
@@ -139,7 +139,7 @@ def test_a_full_item_says_so_before_submitting_and_puts_the_next_on_the_waiting_
 
 
 def test_a_full_item_without_waiting_list_shows_no_form(client, item, make):
-    quota = services.ensure_quota(item.festival, item)
+    quota = quotas.ensure_quota(item.festival, item)
     quota.waiting_list = False
     db.session.commit()
     make.registration(quota)
@@ -149,7 +149,7 @@ def test_a_full_item_without_waiting_list_shows_no_form(client, item, make):
 
 
 def test_a_duplicate_phone_is_offered_a_resend_to_the_masked_address_never_the_link(client, item, make):
-    quota = services.ensure_quota(item.festival, item)
+    quota = quotas.ensure_quota(item.festival, item)
     existing = make.registration(quota, "Phạm Thị Lan", "0912 345 678", email="lan@example.vn")
     response = submit(client, url_of(item), phone="84912345678", full_name="Someone Else")
     html = response.get_data(as_text=True)
@@ -168,7 +168,7 @@ def test_a_duplicate_phone_is_offered_a_resend_to_the_masked_address_never_the_l
 
 
 def test_a_duplicate_without_email_is_told_to_contact_the_organizers(client, item, make):
-    quota = services.ensure_quota(item.festival, item)
+    quota = quotas.ensure_quota(item.festival, item)
     existing = make.registration(quota, "Đỗ Văn Nam", "0912 345 678")
     html = submit(client, url_of(item)).get_data(as_text=True)
     assert "contact the organizers" in html and 'value="resend"' not in html and existing.token not in html
@@ -180,7 +180,7 @@ def test_the_festival_page_shows_what_takes_registration(client, world, item, ma
     assert "Khám sức khoẻ miễn phí" in html and "2 places left." in html and f'href="{url_of(item)}"' in html
     page = client.get(url_of(item)).get_data(as_text=True)
     assert "Register: Khám sức khoẻ miễn phí" in page and "09:00–10:00" in page
-    quota = services.ensure_quota(item.festival, item)
+    quota = quotas.ensure_quota(item.festival, item)
     make.registration(quota)
     # The block is kept for a minute (a registration does not change the public data): expire it.
     cache_store().clear()

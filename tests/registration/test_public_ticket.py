@@ -11,7 +11,7 @@ from sqlalchemy import select
 from festival import create_app
 from festival.extensions import db
 from festival.mail.models import OutgoingMail
-from festival.registration import services
+from festival.registration import quotas, services
 from festival.registration.models import Registration
 from tests.accounts.support import english_client
 from tests.conftest import csrf_token, require_program
@@ -157,7 +157,7 @@ def test_find_my_ticket_explains_an_unreadable_number(client, tickets):
 
 def test_one_mail_per_address_even_for_several_tickets(client, tickets, make, world):
     other = make.registrable_item(world["festival"], title="Tư vấn pháp luật")
-    quota = services.ensure_quota(world["festival"], other)
+    quota = quotas.ensure_quota(world["festival"], other)
     make.registration(quota, "Phạm Thị Lan", "0912 000 111", email="lan@example.vn")
     before = len(mails())
     client.post("/tickets/find", data={"contact": "0912000111", "csrf_token": csrf_token(client, "/tickets/find")})

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from festival.core.errors import DomainError
 from festival.extensions import db
 from festival.mail.models import OutgoingMail
-from festival.registration import services
+from festival.registration import quotas, services
 from festival.registration.models import Registration, RegistrationQuota
 from festival.registration.services import DuplicateRegistration, RegistrationData
 
@@ -18,7 +18,7 @@ from festival.registration.services import DuplicateRegistration, RegistrationDa
 @pytest.fixture
 def quota(make, world):
     item = make.registrable_item(world["festival"], capacity=2)
-    return services.ensure_quota(world["festival"], item)
+    return quotas.ensure_quota(world["festival"], item)
 
 
 def _data(**kw):
@@ -130,9 +130,9 @@ def test_the_item_capacity_is_the_quota_capacity(make, quota):
     make.registration(quota)
     waiting = make.registration(quota)
     with pytest.raises(DomainError) as caught:
-        services.follow_item_capacity(quota.item, 1)
+        quotas.follow_item_capacity(quota.item, 1)
     assert caught.value.code == "capacity_below_taken"
-    grown = services.follow_item_capacity(quota.item, 3)
+    grown = quotas.follow_item_capacity(quota.item, 3)
     assert grown is not None
     db.session.commit()
     assert [r.id for r in services.promote_waiting(grown)] == [waiting.id]
@@ -143,7 +143,7 @@ def test_deleting_an_item_with_registrations_is_refused(make, world):
     from festival.agenda.services import delete_item
 
     item = make.registrable_item(world["festival"], capacity=5, status="draft", published_at=None)
-    quota = services.ensure_quota(world["festival"], item)
+    quota = quotas.ensure_quota(world["festival"], item)
     make.invitation(quota)
     with pytest.raises(DomainError) as caught:
         delete_item(item)

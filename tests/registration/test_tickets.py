@@ -7,7 +7,7 @@ import base64
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from festival.registration import services
+from festival.registration import quotas, services
 from festival.registration.tickets import (
     KeyRing,
     TicketClaims,
@@ -24,7 +24,7 @@ from festival.registration.tickets import (
 @pytest.fixture
 def confirmed(make, world):
     item = make.registrable_item(world["festival"], capacity=5)
-    return make.registration(services.ensure_quota(world["festival"], item))
+    return make.registration(quotas.ensure_quota(world["festival"], item))
 
 
 def test_a_ticket_carries_key_edition_registration_and_what_it_admits(confirmed):
