@@ -24,7 +24,21 @@ ENTITIES = {
     "commendation": _l("Commendation"),
     "signing": _l("Signing"),
 }
-ACTIONS = {"create": _l("Created"), "update": _l("Changed"), "delete": _l("Deleted"), "merge": _l("Merged")}
+ACTIONS = {
+    "create": _l("Created"),
+    "update": _l("Changed"),
+    "delete": _l("Deleted"),
+    "merge": _l("Merged"),
+    # Noted by hand, on the festival day, without personal data (festival/attendees, festival/mail).
+    "quota": _l("Registration settings changed"),
+    "invite": _l("Invitation issued"),
+    "import_invites": _l("Invitations imported"),
+    "export": _l("Registrations exported"),
+    "attended": _l("Marked present"),
+    "unattended": _l("Presence unmarked"),
+    "cancel_registration": _l("Registration cancelled by the organizers"),
+    "mail_retry": _l("E-mail sent again"),
+}
 PER_PAGE = 50
 
 
