@@ -39,7 +39,7 @@ else
 	$(PY) bench/run.py $(BENCH_ARGS)
 endif
 	$(PY) bench/conflicts.py
-	$(PY) bench/calendar.py
+	$(PY) bench/feeds.py
 	$(PY) bench/registration.py
 
 lint: setup

@@ -12,25 +12,11 @@ of 100 communes each, one festival day per commune with a published program of 5
   wrk when it is installed, else with a client of keep-alive connections in threads (a slower client: both
   figures are measured the same way, the ratio is what counts).
 
-Usage: .venv/bin/python bench/calendar.py [--database sqlite|postgresql|both] [--runs 3] [--rounds 3]
+Usage: .venv/bin/python bench/feeds.py [--database sqlite|postgresql|both] [--runs 3] [--rounds 3]
 It prints a table and never fails on a timing (a report, not a test).
 """
 
 from __future__ import annotations
-
-if __name__ == "calendar":
-    # Imported by the standard library's name: bench/ is on sys.path (this script's folder, gunicorn's
-    # --pythonpath in bench/run.py) and something wants the real `calendar` (http.cookiejar, the app). Put the real
-    # module in its place; the import system hands the importer what sys.modules holds at the end.
-    import importlib.util as _importlib_util
-    import sys as _sys
-    import sysconfig as _sysconfig
-    from pathlib import Path as _Path
-
-    _spec = _importlib_util.spec_from_file_location("calendar", _Path(_sysconfig.get_paths()["stdlib"]) / "calendar.py")
-    _real = _importlib_util.module_from_spec(_spec)
-    _sys.modules["calendar"] = _real
-    _spec.loader.exec_module(_real)
 
 import argparse
 import http.client
