@@ -16,6 +16,7 @@ from sqlalchemy import select
 from festival.accounts import services as accounts
 from festival.accounts.models import Role, User
 from festival.demo.program import ensure_program
+from festival.demo.registrations import add_registrations
 from festival.editions import services as editions
 from festival.editions.models import Edition, EditionStatus, FestivalStatus, LocalityFestival
 from festival.extensions import db
@@ -219,6 +220,8 @@ def load_demo(today: date, rows: list[Row], instance_path: str, progress=None) -
             notes="Buổi diễn tập để thử đăng ký và soát vé / A practice run to try registration and check-in.",
         ),
     )
+
+    add_registrations(upcoming)
 
     password = demo_password(instance_path)
     result = DemoResult(password=password, years=(last.year, upcoming.year), practice_day=today)

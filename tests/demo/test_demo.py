@@ -152,3 +152,20 @@ def test_the_practice_programme_moves_with_the_day_the_demo_is_loaded(database, 
     assert practice.local_start.date() == today
     assert all(i.local_start.date() == today and i.revision == 2 for i in items)
     assert len(services.changes_since_publishing(practice)) == len(items)
+
+
+def test_the_demo_has_registrations_a_waiting_list_and_invitations(database, app):
+    from festival.registration.models import Registration
+
+    load_demo(today_local(), unit_rows(builtin_units()), app.instance_path)
+    rows = db.session.scalars(select(Registration)).all()
+    statuses = {r.status for r in rows if r.kind == "registration"}
+    assert statuses == {"confirmed", "waiting"}
+    invitations = [r for r in rows if r.kind == "invitation"]
+    assert invitations and all(r.status == "confirmed" and r.seat for r in invitations)
+    # Every registration of the demo is a valid signed ticket or waits for one.
+    from festival.registration import services
+    from festival.registration.tickets import key_ring
+
+    confirmed = next(r for r in rows if r.status == "confirmed")
+    assert key_ring().verify(services.ticket_text(confirmed)).registration_id == confirmed.id
