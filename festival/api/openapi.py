@@ -13,6 +13,8 @@ drift from what the code does. Three things are adapted to the app:
 
 from __future__ import annotations
 
+import json
+
 import marshmallow as ma
 from flask_babel import lazy_gettext as _l
 from flask_smorest import Api as SmorestApi
@@ -23,6 +25,8 @@ from werkzeug.datastructures import MultiDict
 
 from festival.core.errors import DomainError
 from festival.core.params import parse_int
+from festival.core.web import render_error_safely
+from festival.extensions import db
 
 
 class ProblemSchema(ma.Schema):
@@ -37,6 +41,9 @@ class ProblemSchema(ma.Schema):
             "description": "Stable, for machines: e.g. invalid_page, locality_not_found.",
             "example": "invalid_page",
         }
+    )
+    parameter = ma.fields.String(
+        metadata={"description": "The query parameter at fault, when there is one.", "example": "page"}
     )
 
 
@@ -61,6 +68,17 @@ class Parser(FlaskParser):
 
 class Blueprint(SmorestBlueprint):
     ARGUMENTS_PARSER = Parser()
+
+
+def parameter_problem(error: DomainError):
+    """The app's problem document (festival/core/web.py), naming the query parameter at fault (`parameter`)."""
+    db.session.rollback()
+    response = render_error_safely(error.status, str(error.message), error.code)
+    if error.field:
+        body = response.get_json()
+        body["parameter"] = error.field
+        response.set_data(json.dumps(body, ensure_ascii=False))
+    return response
 
 
 PROBLEM_JSON = "application/problem+json"

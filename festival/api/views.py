@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from festival.agenda import published
 from festival.agenda.models import AgendaItem
 from festival.api import catalog, schemas
-from festival.api.openapi import PROBLEM_JSON, Blueprint, ProblemSchema
+from festival.api.openapi import PROBLEM_JSON, Blueprint, ProblemSchema, parameter_problem
 from festival.core.cache import cached_response
 from festival.core.errors import DomainError
 from festival.core.headers import public_cache
@@ -29,6 +29,7 @@ from festival.organizations.models import Venue
 from festival.organizations.services import search_organizations_page
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1", description="The public read API.")
+bp.register_error_handler(DomainError, parameter_problem)
 
 
 def paged(page: Page, items: list[dict], last_page: int | None = None):

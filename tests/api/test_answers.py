@@ -1,0 +1,85 @@
+"""What every answer under /api/ shares: an ETag honoured by If-None-Match, and RFC 9457 problems for every error
+(unknown path, wrong method, bad parameter, missing token)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.api.test_lists import assert_problem
+
+READS = [
+    "/api/v1/localities?q=soc",
+    "/api/v1/localities/00376",
+    "/api/v1/organizations",
+    "/api/v1/festivals",
+    "/api/v1/agenda-items",
+    "/api/v1/editions",
+    "/api/v1/editions/2027",
+    "/api/v1/keys",
+    "/api/v1/openapi.json",
+]
+
+
+@pytest.mark.parametrize("url", READS)
+def test_a_client_that_has_the_answer_gets_304_until_it_changes(client, world, url):
+    first = client.get(url)
+    assert first.status_code == 200 and first.headers["ETag"]
+
+    again = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
+
+    assert again.status_code == 304 and again.get_data() == b""
+    assert again.headers["ETag"] == first.headers["ETag"]
+    stale = client.get(url, headers={"If-None-Match": '"not-the-tag"'})
+    assert stale.status_code == 200 and stale.get_data() == first.get_data()
+
+
+def test_the_tag_changes_with_the_data(client, world):
+    before = client.get("/api/v1/festivals")
+    festival = world["festival"]
+    festival.notes = "không công khai"  # a change the answer does not show keeps the tag
+    from festival.extensions import db
+
+    db.session.commit()
+    same = client.get("/api/v1/festivals", headers={"If-None-Match": before.headers["ETag"]})
+    assert same.status_code == 304
+    festival.is_model_site = True
+    db.session.commit()
+    changed = client.get("/api/v1/festivals", headers={"If-None-Match": before.headers["ETag"]})
+    assert changed.status_code == 200 and changed.headers["ETag"] != before.headers["ETag"]
+    assert changed.get_json()["items"][0]["is_model_site"] is True
+
+
+def test_an_unknown_path_is_a_404_problem(client, world):
+    assert_problem(client.get("/api/v1/nothing"), 404)
+    assert_problem(client.get("/api/v2/festivals"), 404)
+
+
+def test_a_wrong_method_is_a_405_problem_naming_the_allowed_ones(client, world):
+    response = client.post("/api/v1/festivals", json={})
+    assert_problem(response, 405)
+    assert set(response.headers["Allow"].split(", ")) >= {"GET", "HEAD"}
+    assert "POST" not in response.headers["Allow"]
+    delete = client.delete("/api/v1/registrations")
+    assert_problem(delete, 405)
+    assert "POST" in delete.headers["Allow"]
+
+
+@pytest.mark.parametrize(
+    ("url", "code"),
+    [
+        ("/api/v1/agenda-items?from=31/12/2027", "invalid_from"),
+        ("/api/v1/agenda-items?updated_since=yesterday", "invalid_updated_since"),
+        ("/api/v1/festivals?year=20x7", "invalid_year"),
+        ("/api/v1/editions?per_page=500", "invalid_per_page"),
+        ("/api/v1/localities?level=village", "invalid_level"),
+    ],
+)
+def test_a_malformed_filter_is_a_400_problem_naming_the_parameter(client, world, url, code):
+    body = assert_problem(client.get(url), 400, code)
+    assert body["parameter"] == code.removeprefix("invalid_") and body["detail"]
+
+
+def test_a_missing_token_is_a_401_problem(client, world):
+    response = client.get("/api/v1/me")
+    assert_problem(response, 401, "token_required")
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
