@@ -75,5 +75,7 @@ def init_api(app: Flask) -> None:
     # Bearer token only, never the login cookie (festival/api/private.py): nothing for a forged form to ride on.
     csrf.exempt(private.bp)
     api.register_blueprint(private.bp)
-    app.after_request(finish_answer)
+    # First in the list, so it runs last (Flask runs them in reverse): the 304 keeps the Cache-Control and
+    # security headers the 200 got (festival/core/headers.py decides them on the 200).
+    app.after_request_funcs.setdefault(None, []).insert(0, finish_answer)
     app.extensions["festival_api"] = api

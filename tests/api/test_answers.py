@@ -29,6 +29,7 @@ def test_a_client_that_has_the_answer_gets_304_until_it_changes(client, world, u
 
     assert again.status_code == 304 and again.get_data() == b""
     assert again.headers["ETag"] == first.headers["ETag"]
+    assert again.headers.get("Cache-Control") == first.headers.get("Cache-Control")  # kept as long as the 200
     stale = client.get(url, headers={"If-None-Match": '"not-the-tag"'})
     assert stale.status_code == 200 and stale.get_data() == first.get_data()
 
