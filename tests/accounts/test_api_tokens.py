@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import hashlib
 import re
+import urllib.error
+import urllib.request
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from festival.accounts import api_tokens
@@ -14,6 +17,7 @@ from festival.accounts.api_tokens import ApiToken
 from festival.extensions import db
 from tests.accounts.support import english_client, flashes
 from tests.conftest import login, post_form
+from tests.factories import Factory
 
 ACCOUNT = "/dashboard/account"
 MAKE = "/dashboard/account/api-tokens"
@@ -118,3 +122,47 @@ def test_a_deactivated_account_s_tokens_stop_working(organizer):
     organizer.active = False
     db.session.commit()
     assert api_tokens.authenticate(f"Bearer {made.secret}") is None
+
+
+# --- in a real browser, on a phone ----------------------------------------------------------------------------
+
+
+def call_api(base: str, path: str, token: str) -> int:
+    request = urllib.request.Request(base + path, headers={"Authorization": f"Bearer {token}"})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - the test's own server
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+@pytest.mark.browser
+def test_on_a_phone_an_organizer_makes_copies_uses_and_revokes_a_token(live_server, chromium, organizer):
+    context = chromium.new_context(locale="vi-VN", viewport={"width": 360, "height": 780})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        page.goto(live_server + "/login")
+        page.fill("#username", "orga")
+        page.fill("#password", Factory.PASSWORD)
+        page.locator("main form button[type=submit]").click()
+        page.goto(live_server + ACCOUNT)
+
+        page.fill("#name", "Bảng tổng hợp của xã")
+        page.locator('form[action="/dashboard/account/api-tokens"] button').click()
+
+        shown = page.locator("#new-token-value")
+        expect(shown).to_be_visible()
+        token = shown.input_value()
+        assert token.startswith("nh_") and page.get_attribute("#new-token-value", "readonly") is not None
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360  # nothing wider than the phone
+        assert call_api(live_server, "/api/v1/me", token) == 200
+
+        page.goto(live_server + ACCOUNT)
+        expect(page.locator("#new-token-value")).to_have_count(0)  # shown once
+        expect(page.locator("table.tokens")).to_contain_text("Bảng tổng hợp của xã")
+        page.locator("table.tokens form button").click()
+        expect(page.locator("table.tokens tr.revoked")).to_have_count(1)
+        assert call_api(live_server, "/api/v1/me", token) == 401
+    finally:
+        context.close()
