@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.api.test_lists import assert_problem
+from tests.api.test_lists import assert_problem, links
+from tests.programs import publish_program
 
 READS = [
     "/api/v1/localities?q=soc",
@@ -84,3 +85,33 @@ def test_a_missing_token_is_a_401_problem(client, world):
     response = client.get("/api/v1/me")
     assert_problem(response, 401, "token_required")
     assert response.headers["WWW-Authenticate"].startswith("Bearer")
+
+
+LISTS = [
+    "/api/v1/localities?q=xa",
+    "/api/v1/localities?parent=01",
+    "/api/v1/organizations",
+    "/api/v1/festivals",
+    "/api/v1/agenda-items",
+    "/api/v1/editions",
+]
+
+
+@pytest.mark.parametrize("url", LISTS)
+def test_every_list_pages_the_same_way(client, make, world, url):
+    """One shape for a client's pager: page, per_page, total in the body, RFC 8288 links, `limit` as the older
+    name of per_page, and a page past the end empty (not an error, not the last page again)."""
+    publish_program(make, world)
+    whole = client.get(url).get_json()
+    assert whole["total"] >= 1, url
+    first = client.get(url + "&per_page=1" if "?" in url else url + "?per_page=1")
+    body = first.get_json()
+    assert set(body) == {"items", "page", "per_page", "total"}
+    assert (body["page"], body["per_page"], body["total"], len(body["items"])) == (1, 1, whole["total"], 1)
+    rels = links(first)
+    assert rels["first"]["page"] == "1" and rels["last"]["page"] == str(whole["total"])
+    assert ("next" in rels) == (whole["total"] > 1) and "prev" not in rels
+    older = client.get(url + "&limit=1" if "?" in url else url + "?limit=1").get_json()
+    assert older["per_page"] == 1
+    past = client.get(url + "&page=99" if "?" in url else url + "?page=99")
+    assert past.status_code == 200 and past.get_json()["items"] == [] and "next" not in links(past)
