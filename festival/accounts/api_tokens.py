@@ -128,7 +128,8 @@ def revoke(user: User, token_id: int) -> ApiToken:
 
 def authenticate(header: str | None) -> User | None:
     """The active user a request's `Authorization: Bearer …` header stands for, or None (unknown, revoked,
-    malformed, or an inactive account). Marks the token used (at most once a minute)."""
+    malformed, an inactive account, or one whose role no longer has tokens). Marks the token used (at most once
+    a minute)."""
     if not header:
         return None
     scheme, _, token = header.strip().partition(" ")
@@ -138,8 +139,10 @@ def authenticate(header: str | None) -> User | None:
     if not token.isascii() or not token.isprintable():
         return None
     record = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash(token)))
-    if record is None or record.revoked_at is not None or not record.user.is_active:
+    if record is None or record.revoked_at is not None:
         return None
+    if not record.user.is_active or not may_have_tokens(record.user):
+        return None  # deactivated, or no longer an organizer (whose page no longer lists tokens to revoke)
     now = utcnow()
     if record.last_used_at is None or record.last_used_at <= now - TOUCH_INTERVAL:
         record.last_used_at = now

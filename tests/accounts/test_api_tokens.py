@@ -124,6 +124,14 @@ def test_a_deactivated_account_s_tokens_stop_working(organizer):
     assert api_tokens.authenticate(f"Bearer {made.secret}") is None
 
 
+def test_an_account_that_is_no_longer_an_organizer_loses_its_tokens(organizer):
+    made = api_tokens.create(organizer, "Kịch bản")
+    assert api_tokens.authenticate(f"Bearer {made.secret}").id == organizer.id
+    organizer.role = "checkin_staff"
+    db.session.commit()
+    assert api_tokens.authenticate(f"Bearer {made.secret}") is None
+
+
 # --- in a real browser, on a phone ----------------------------------------------------------------------------
 
 
