@@ -60,13 +60,13 @@ def finish_answer(response):
 def init_api(app: Flask) -> None:
     """Register the /api/v1 blueprints and the generated description."""
     from festival.api import private, registrations
-    from festival.api.openapi import Api
+    from festival.api.openapi import Api, ConditionalGetPlugin
     from festival.api.views import bp
     from festival.extensions import csrf
 
     for key, value in API_CONFIG.items():
         app.config.setdefault(key, value)
-    api = Api(app, spec_kwargs={"info": {"description": DESCRIPTION}})
+    api = Api(app, spec_kwargs={"info": {"description": DESCRIPTION}, "extra_plugins": [ConditionalGetPlugin()]})
     api.spec.components.security_scheme(private.BEARER, private.SECURITY_SCHEME)
     api.register_blueprint(bp)
     # JSON without cookies: exempt from the CSRF check (why: festival/api/registrations.py).

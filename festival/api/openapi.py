@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 
 import marshmallow as ma
+from apispec import BasePlugin
 from flask_babel import lazy_gettext as _l
 from flask_smorest import Api as SmorestApi
 from flask_smorest import Blueprint as SmorestBlueprint
@@ -95,6 +96,26 @@ class Api(SmorestApi):
         response = {"description": "An error, as RFC 9457 problem details.", "schema": self.ERROR_SCHEMA}
         prepare_response(response, self.spec, PROBLEM_JSON)
         self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
+
+
+ETAG = {"description": "Strong validator of the body: send it back in If-None-Match.", "schema": {"type": "string"}}
+
+
+class ConditionalGetPlugin(BasePlugin):
+    """Every GET under /api/v1 has an ETag and answers 304 to a matching If-None-Match (festival/api/__init__.py
+    does it for all of them at once): described here for all of them at once too."""
+
+    def operation_helper(self, path=None, operations=None, **kwargs):
+        get = (operations or {}).get("get")
+        if get is None:
+            return
+        responses = get.setdefault("responses", {})
+        for status in (200, "200"):  # flask-smorest's own codes are still integers here
+            if isinstance(responses.get(status), dict):
+                ok = responses[status]
+                ok["headers"] = {**ok.get("headers", {}), "ETag": ETAG}  # a copy: views share header dicts
+        if 304 not in responses and "304" not in responses:
+            responses[304] = {"description": "Not modified: the ETag sent in If-None-Match still holds."}
 
 
 class WholeNumber(ma.fields.Integer):

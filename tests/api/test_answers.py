@@ -115,3 +115,12 @@ def test_every_list_pages_the_same_way(client, make, world, url):
     assert older["per_page"] == 1
     past = client.get(url + "&page=99" if "?" in url else url + "?page=99")
     assert past.status_code == 200 and past.get_json()["items"] == [] and "next" not in links(past)
+
+
+def test_the_description_promises_the_etag_and_the_304_on_every_get(client, world):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    gets = [(path, ops["get"]) for path, ops in spec["paths"].items() if "get" in ops]
+    assert len(gets) >= 11
+    for path, operation in gets:
+        assert "ETag" in operation["responses"]["200"]["headers"], path
+        assert "304" in operation["responses"], path
