@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from festival.accounts import api_tokens
 from festival.accounts.api_tokens import ApiToken
+from festival.core.errors import DomainError
 from festival.extensions import db
 from tests.accounts.support import english_client, flashes
 from tests.conftest import login, post_form
@@ -174,3 +175,17 @@ def test_on_a_phone_an_organizer_makes_copies_uses_and_revokes_a_token(live_serv
         assert call_api(live_server, "/api/v1/me", token) == 401
     finally:
         context.close()
+
+
+def test_an_account_keeps_a_reviewable_number_of_live_tokens(organizer):
+    made = [api_tokens.create(organizer, f"Kịch bản {n}") for n in range(api_tokens.TOKENS_MAX)]
+    with pytest.raises(DomainError) as refused:
+        api_tokens.create(organizer, "Một cái nữa")
+    assert refused.value.code == "too_many_tokens" and refused.value.field == "name"
+    api_tokens.revoke(organizer, made[0].record.id)
+    assert api_tokens.create(organizer, "Một cái nữa").record.name == "Một cái nữa"
+
+
+def test_a_token_name_is_kept_as_nfc_without_control_characters(organizer):
+    decomposed = api_tokens.create(organizer, "Thô\u0301ng ke\u0302\x07")
+    assert decomposed.record.name == "Thống kê"
