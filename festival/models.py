@@ -1,5 +1,6 @@
 """Every model, imported once so that Alembic and the app see the whole schema."""
 
+from festival.accounts.api_tokens import ApiToken
 from festival.accounts.models import Role, User, UserSession
 from festival.agenda.models import (
     AgendaChange,
@@ -21,6 +22,7 @@ from festival.registration.models import Attendance, Registration, RegistrationQ
 
 __all__ = [
     "AgendaChange",
+    "ApiToken",
     "AgendaItem",
     "AgendaParticipant",
     "AgendaPerson",

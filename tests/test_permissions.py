@@ -25,6 +25,7 @@ from flask import Blueprint, redirect
 from sqlalchemy import select
 
 from festival import create_app
+from festival.accounts import api_tokens
 from festival.accounts.auth import role_required
 from festival.accounts.models import Role, UserSession
 from festival.agenda.models import Commendation, Signing
@@ -55,6 +56,8 @@ OWN_ACCOUNT_WRITES: dict[str, str] = {
     "accounts.change_password": "changes the caller's own password",
     "accounts.end_session": "ends one of the caller's own sessions (another's id is not found: tests/accounts)",
     "accounts.end_other_sessions": "ends the caller's own other sessions",
+    "accounts.create_api_token": "makes an API token for the caller's own account",
+    "accounts.revoke_api_token": "revokes one of the caller's own tokens (another's id is not found: tests/accounts)",
     "organizations.mine": "a representative edits the profile of their own organization (no id in the path)",
 }
 # Query arguments sent with every form page fetched: pages that create a record under a unit read them.
@@ -92,6 +95,7 @@ def samples(world, make) -> dict[str, str]:
         "contact_id": contact.id,
         "user_id": world["organizer"].id,
         "session_id": session_id,
+        "token_id": api_tokens.create(world["organizer"], "Kịch bản của Hà Nội").record.id,
         "year": world["edition"].year,
         "code": "00376",
         "locality_code": "00376",

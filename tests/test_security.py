@@ -87,6 +87,11 @@ def protected_rules(app: Flask) -> list:
     return [r for r in all_rules(app) if r.rule.startswith(("/admin", "/dashboard"))]
 
 
+def bearer_rules(app: Flask) -> list:
+    """The API routes opened by a personal token only (festival/api/private.py), never by the login cookie."""
+    return [r for r in all_rules(app) if r.endpoint.startswith("api_private.")]
+
+
 def html_post_rules(app: Flask) -> list:
     return [r for r in all_rules(app) if "POST" in r.methods and not r.rule.startswith("/api/")]
 
@@ -166,8 +171,24 @@ def test_public_pages_with_existing_arguments_answer_200(app, client, world):
     for rule in all_rules(app):
         if rule in protected_rules(app) or "GET" not in rule.methods or not rule.arguments <= set(SAMPLES):
             continue
+        if rule in bearer_rules(app):
+            continue
         url = build(app, rule, sample_values(rule, world))
         assert client.get(url).status_code == 200, url
+
+
+@pytest.mark.parametrize("who", [None, "admin", "orga"])
+def test_token_only_api_routes_answer_401_without_a_token_even_to_a_logged_in_browser(app, client, world, who):
+    if who:
+        assert login(client, who).status_code == 302
+    rules = bearer_rules(app)
+    assert rules
+    for rule in rules:
+        for existing in (True, False):
+            url = build(app, rule, sample_values(rule, world, existing))
+            response = client.get(url)
+            assert response.status_code == 401, f"{url}: {response.status_code}"
+            assert response.mimetype == "application/problem+json" and response.headers["WWW-Authenticate"]
 
 
 @pytest.mark.parametrize("existing", [True, False], ids=["existing", "unknown"])

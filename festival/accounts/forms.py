@@ -69,3 +69,16 @@ class PasswordChangeForm(BaseForm):
         _l("New password again"),
         validators=[DataRequired(), EqualTo("password", message=_l("The two new passwords differ."))],
     )
+
+
+class ApiTokenForm(BaseForm):
+    """Names a new personal API token (the token itself is made by the server and shown once)."""
+
+    name = StringField(
+        _l("Name"),
+        validators=[
+            DataRequired(message=_l("Give the token a name, such as the script that will use it.")),
+            Length(max=100),
+        ],
+        description=_l("What the token is for, such as the script that will use it."),
+    )

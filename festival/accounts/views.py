@@ -7,9 +7,9 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 
-from festival.accounts import services, sessions
+from festival.accounts import api_tokens, services, sessions
 from festival.accounts.auth import role_required
-from festival.accounts.forms import EndSessionForm, LoginForm, PasswordChangeForm, UserForm
+from festival.accounts.forms import ApiTokenForm, EndSessionForm, LoginForm, PasswordChangeForm, UserForm
 from festival.accounts.models import Role, User
 from festival.core.errors import DomainError, NotFound
 from festival.core.forms import show_error
@@ -72,8 +72,14 @@ def logout():
 # --- one's own account -------------------------------------------------------------------------------------------
 
 
-def _account_page(password_form: PasswordChangeForm, status: int = 200):
+def _account_page(
+    password_form: PasswordChangeForm,
+    status: int = 200,
+    token_form: ApiTokenForm | None = None,
+    new_token: api_tokens.NewToken | None = None,
+):
     me = _me()
+    may_have_tokens = api_tokens.may_have_tokens(me)
     return (
         render_template(
             "accounts/account.html",
@@ -84,6 +90,10 @@ def _account_page(password_form: PasswordChangeForm, status: int = 200):
             end_form=EndSessionForm(),
             idle_text=services.duration_text(current_app.config["SESSION_IDLE_TIMEOUT"]),
             lifetime_text=services.duration_text(current_app.config["SESSION_LIFETIME"]),
+            may_have_tokens=may_have_tokens,
+            api_tokens=api_tokens.tokens_of(me) if may_have_tokens else [],
+            token_form=token_form or ApiTokenForm(formdata=None),
+            new_token=new_token,
         ),
         status,
     )
@@ -137,6 +147,35 @@ def end_other_sessions():
     ended = services.end_other_sessions(_me())
     flash(ngettext("%(num)d other session has ended.", "%(num)d other sessions have ended.", ended), "success")
     return redirect(url_for("accounts.account"))
+
+
+@bp.post("/dashboard/account/api-tokens")
+@role_required(Role.ORGANIZER)
+def create_api_token():
+    """The new token is shown on the page this answers, once: it is never flashed (a flash lives in the cookie)."""
+    form = ApiTokenForm()
+    status = 400
+    if form.validate_on_submit():
+        try:
+            made = api_tokens.create(_me(), form.name.data)
+        except DomainError as error:
+            show_error(form, error)
+            status = error.status
+        else:
+            return _account_page(PasswordChangeForm(formdata=None), new_token=made)
+    return _account_page(PasswordChangeForm(formdata=None), status, token_form=form)
+
+
+@bp.post("/dashboard/account/api-tokens/<int:token_id>/revoke")
+@role_required(Role.ORGANIZER)
+def revoke_api_token(token_id: int):
+    try:
+        record = api_tokens.revoke(_me(), token_id)
+    except NotFound as error:
+        flash(str(error.message), "info")
+    else:
+        flash(_("The token %(prefix)s… is revoked: it no longer opens the API.", prefix=record.prefix), "success")
+    return redirect(url_for("accounts.account", _anchor="api-tokens-title"))
 
 
 # --- the administrators' account management ----------------------------------------------------------------------

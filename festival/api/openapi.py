@@ -13,7 +13,10 @@ drift from what the code does. Three things are adapted to the app:
 
 from __future__ import annotations
 
+import json
+
 import marshmallow as ma
+from apispec import BasePlugin
 from flask_babel import lazy_gettext as _l
 from flask_smorest import Api as SmorestApi
 from flask_smorest import Blueprint as SmorestBlueprint
@@ -23,6 +26,8 @@ from werkzeug.datastructures import MultiDict
 
 from festival.core.errors import DomainError
 from festival.core.params import parse_int
+from festival.core.web import render_error_safely
+from festival.extensions import db
 
 
 class ProblemSchema(ma.Schema):
@@ -37,6 +42,9 @@ class ProblemSchema(ma.Schema):
             "description": "Stable, for machines: e.g. invalid_page, locality_not_found.",
             "example": "invalid_page",
         }
+    )
+    parameter = ma.fields.String(
+        metadata={"description": "The query parameter at fault, when there is one.", "example": "page"}
     )
 
 
@@ -63,6 +71,17 @@ class Blueprint(SmorestBlueprint):
     ARGUMENTS_PARSER = Parser()
 
 
+def parameter_problem(error: DomainError):
+    """The app's problem document (festival/core/web.py), naming the query parameter at fault (`parameter`)."""
+    db.session.rollback()
+    response = render_error_safely(error.status, str(error.message), error.code)
+    if error.field:
+        body = response.get_json()
+        body["parameter"] = error.field
+        response.set_data(json.dumps(body, ensure_ascii=False))
+    return response
+
+
 PROBLEM_JSON = "application/problem+json"
 
 
@@ -77,6 +96,26 @@ class Api(SmorestApi):
         response = {"description": "An error, as RFC 9457 problem details.", "schema": self.ERROR_SCHEMA}
         prepare_response(response, self.spec, PROBLEM_JSON)
         self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
+
+
+ETAG = {"description": "Strong validator of the body: send it back in If-None-Match.", "schema": {"type": "string"}}
+
+
+class ConditionalGetPlugin(BasePlugin):
+    """Every GET under /api/v1 has an ETag and answers 304 to a matching If-None-Match (festival/api/__init__.py
+    does it for all of them at once): described here for all of them at once too."""
+
+    def operation_helper(self, path=None, operations=None, **kwargs):
+        get = (operations or {}).get("get")
+        if get is None:
+            return
+        responses = get.setdefault("responses", {})
+        for status in (200, "200"):  # flask-smorest's own codes are still integers here
+            if isinstance(responses.get(status), dict):
+                ok = responses[status]
+                ok["headers"] = {**ok.get("headers", {}), "ETag": ETAG}  # a copy: views share header dicts
+        if 304 not in responses and "304" not in responses:
+            responses[304] = {"description": "Not modified: the ETag sent in If-None-Match still holds."}
 
 
 class WholeNumber(ma.fields.Integer):

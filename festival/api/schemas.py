@@ -66,6 +66,12 @@ class LocalityQuery(paging(SEARCH_LIMIT_MAX)):
         metadata={"problem": _l("Unknown level.")},
     )
     within = fields.String(metadata={"description": "A unit's code whose subtree to search."})
+    parent = fields.String(
+        metadata={
+            "description": "A unit's code: lists its direct children in official code order (with q or level: "
+            "those of them that match; not with within)."
+        }
+    )
 
 
 class OrganizationQuery(paging(ORGANIZATIONS_PER_PAGE_MAX)):
@@ -159,6 +165,10 @@ class ItemQuery(paging(PER_PAGE_MAX)):
             "problem": _l("updated_since must be an ISO 8601 date and time."),
         }
     )
+
+
+class EditionQuery(paging(PER_PAGE_MAX)):
+    pass
 
 
 # --- answers ------------------------------------------------------------------------------------------------------
@@ -267,10 +277,59 @@ def page_of(item_schema: type[ma.Schema], name: str) -> type[ma.Schema]:
     )
 
 
+class EditionSchema(ma.Schema):
+    year = fields.Integer(required=True)
+    theme = fields.String(required=True)
+    status = fields.String(required=True, validate=ma.validate.OneOf(["published", "archived"]))
+    season_start = fields.Date(required=True)
+    season_end = fields.Date(required=True)
+    main_day = fields.Date(required=True, metadata={"description": "The national festival day."})
+    festival_days = fields.Integer(required=True, metadata={"description": "How many festival days it counts."})
+    url = fields.String(
+        required=True, metadata={"description": "Its festival days, in this API.", "format": "uri-reference"}
+    )
+
+
+class ScopeSchema(ma.Schema):
+    code = fields.String(required=True)
+    full_name = fields.String(required=True)
+    level = fields.String(required=True)
+
+
+class MeSchema(ma.Schema):
+    username = fields.String(required=True)
+    full_name = fields.String(required=True)
+    role = fields.String(required=True, metadata={"description": "admin, organizer, org_rep or checkin_staff."})
+    scope = fields.Nested(
+        ScopeSchema, required=True, allow_none=True, metadata={"description": "None: the whole country (admins)."}
+    )
+
+
+class QuotaCountsSchema(ma.Schema):
+    quota_id = fields.Integer(
+        required=True, allow_none=True, metadata={"description": "None until the item's first registration."}
+    )
+    item_id = fields.Integer(required=True, allow_none=True, metadata={"description": "None: the day as a whole."})
+    title = fields.String(required=True)
+    capacity = fields.Integer(required=True, allow_none=True, metadata={"description": "None: no limit."})
+    taken = fields.Integer(required=True, metadata={"description": "Places taken (what the capacity is held to)."})
+    confirmed = fields.Integer(required=True, metadata={"description": "Confirmed registrations taking a place."})
+    waiting = fields.Integer(required=True)
+    invitations = fields.Integer(required=True, metadata={"description": "Invitations not cancelled."})
+    attended = fields.Integer(required=True, metadata={"description": "Marked present at the entrance."})
+    accepting = fields.Boolean(required=True)
+
+
+class QuotaListSchema(ma.Schema):
+    festival_id = fields.Integer(required=True)
+    items = fields.List(fields.Nested(QuotaCountsSchema), required=True)
+
+
 LocalityPage = page_of(LocalitySchema, "LocalityPage")
 OrganizationPage = page_of(OrganizationSchema, "OrganizationPage")
 FestivalPage = page_of(FestivalSchema, "FestivalPage")
 AgendaItemPage = page_of(AgendaItemSchema, "AgendaItemPage")
+EditionPage = page_of(EditionSchema, "EditionPage")
 
 LINK_HEADER = {
     "Link": {

@@ -15,8 +15,8 @@ from flask_babel import lazy_gettext as _l
 
 from festival.agenda import published
 from festival.agenda.models import AgendaItem
-from festival.api import schemas
-from festival.api.openapi import PROBLEM_JSON, Blueprint, ProblemSchema
+from festival.api import catalog, schemas
+from festival.api.openapi import PROBLEM_JSON, Blueprint, ProblemSchema, parameter_problem
 from festival.core.cache import cached_response
 from festival.core.errors import DomainError
 from festival.core.headers import public_cache
@@ -24,11 +24,12 @@ from festival.core.pagination import Page
 from festival.core.time import to_local
 from festival.editions.models import LocalityFestival
 from festival.localities import services as localities
-from festival.localities.models import Locality
+from festival.localities.models import Locality, LocalityLevel
 from festival.organizations.models import Venue
 from festival.organizations.services import search_organizations_page
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1", description="The public read API.")
+bp.register_error_handler(DomainError, parameter_problem)
 
 
 def paged(page: Page, items: list[dict], last_page: int | None = None):
@@ -136,14 +137,36 @@ NOT_FOUND = {
 @bp.response(200, schemas.LocalityPage, headers=schemas.LINK_HEADER)
 @bp.alt_response(**BAD_REQUEST)
 @bp.alt_response(**NOT_FOUND)
-def localities_index(q: str, page: int, level: str | None = None, within: str | None = None, **paging):
-    """Search the administrative units.
+def localities_index(
+    q: str, page: int, level: str | None = None, within: str | None = None, parent: str | None = None, **paging
+):
+    """Search the administrative units, or list one unit's direct children.
 
     `q`: accent-insensitive prefix search (unit types and everyday names understood); `level`; `within`: a code
-    whose subtree to search.
+    whose subtree to search. `parent`: a unit's code, whose direct children are listed in official code order
+    (with `q` or `level`: those of them that match; not with `within`).
     """
     per_page = schemas.per_page_of(paging)
+    if parent is not None:
+        parent_unit = localities.get_by_code(parent)
+        if not q and level is None and within is None:
+            results = catalog.children_page(parent_unit, page, per_page)
+            return paged(results, [locality_json(loc) for loc in results.items])
+        return _children_search(q, page, per_page, parent_unit, level, within)
     results = localities.search_page(q, page, per_page, level=localities.parse_level(level), within=_within(within))
+    return paged(results, [locality_json(loc) for loc in results.items], localities.last_search_page(per_page))
+
+
+def _children_search(q: str, page: int, per_page: int, parent: Locality, level: str | None, within: str | None):
+    """The search of `parent`'s subtree at the level just below it: its direct children that match `q`."""
+    if within is not None:
+        raise DomainError(_l("parent and within cannot be used together."), "invalid_within", field="within")
+    wanted = localities.parse_level(level)
+    below = next((lv for lv in LocalityLevel if lv.depth == parent.depth + 1), None)
+    if below is None or (wanted is not None and wanted != below):
+        results = Page(items=[], page=page, per_page=per_page, total=0)
+    else:
+        results = localities.search_page(q, page, per_page, level=below, within=parent)
     return paged(results, [locality_json(loc) for loc in results.items], localities.last_search_page(per_page))
 
 
@@ -242,3 +265,43 @@ def agenda_items_index(page: int, **args):
     )
     results = published.items_page(filters, page, schemas.per_page_of(args))
     return paged(results, [item_json(item) for item in results.items])
+
+
+def edition_json(edition, festival_days: int) -> dict:
+    return {
+        "year": edition.year,
+        "theme": edition.theme,
+        "status": edition.status,
+        "season_start": edition.season_start,
+        "season_end": edition.season_end,
+        "main_day": edition.main_day,
+        "festival_days": festival_days,
+        "url": url_for("api.festivals_index", year=edition.year),
+    }
+
+
+@bp.route("/editions", methods=["GET"])
+@public_cache
+@cached_response("api-editions")
+@bp.arguments(schemas.EditionQuery, location="query", as_kwargs=True)
+@bp.response(200, schemas.EditionPage, headers=schemas.LINK_HEADER)
+@bp.alt_response(**BAD_REQUEST)
+def editions_index(page: int, **paging):
+    """The published and archived editions of the festival, newest first, with their number of festival days."""
+    results = catalog.editions_page(page, schemas.per_page_of(paging))
+    return paged(results, [edition_json(edition, days) for edition, days in results.items])
+
+
+@bp.route("/editions/<int:year>", methods=["GET"])
+@public_cache
+@cached_response("api-edition")
+@bp.response(200, schemas.EditionSchema)
+@bp.alt_response(
+    status_code=404,
+    schema=ProblemSchema,
+    content_type=PROBLEM_JSON,
+    description="No published or archived edition of that year (edition_not_found).",
+)
+def edition_show(year: int):
+    """One published or archived edition, by its year."""
+    return edition_json(*catalog.edition(year))
