@@ -91,3 +91,15 @@ def test_every_operation_answers_as_described(app, make, world):
     assert len(operations) >= 8  # the read API, registering and the keys
     failures = [failure for operation in operations if (failure := fuzz(operation, known))]
     assert not failures, "\n\n".join(failures)
+
+
+def test_a_method_an_address_does_not_take_is_a_405_problem_naming_those_it_takes(client, world):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    for path, operations in spec["paths"].items():
+        url = path.replace("{festival_id}", "1").replace("{code}", "01")
+        described = {method.upper() for method in operations if method != "parameters"}
+        for method in {"GET", "POST", "PUT", "PATCH", "DELETE"} - described:
+            response = client.open(url, method=method)
+            assert response.status_code == 405 and response.mimetype == "application/problem+json", (method, url)
+            allowed = {m.strip() for m in response.headers.get("Allow", "").split(",")}
+            assert described <= allowed, (method, url, allowed)
