@@ -60,7 +60,7 @@ $(STAMPS)/python: pyproject.toml requirements.lock | $(PY)
 	$(PY) -m pip install --quiet -c requirements.lock -e '.[dev]'
 	@mkdir -p $(STAMPS) && touch $@
 
-$(STAMPS)/npm: package.json package-lock.json
+$(STAMPS)/npm: package.json package-lock.json scripts/vendor.mjs
 	@command -v npm >/dev/null || { echo "Ngày Hội needs Node.js and npm"; exit 1; }
 	npm ci --no-audit --no-fund --loglevel=error
 	npm run --silent build

@@ -46,6 +46,7 @@ CEILING = "/healthz (ceiling)"
 # The endpoints measured against /healthz: (name, path or list of paths that each connection cycles through).
 # Later issues add their pages here.
 FESTIVAL_PAGE = "festival page, 20 items"
+API_ITEMS = "api agenda items, 100"
 ENDPOINTS: list[tuple[str, str | list[str]]] = [
     ("home", "/"),
     ("locality page 01", "/localities/01"),
@@ -55,6 +56,8 @@ ENDPOINTS: list[tuple[str, str | list[str]]] = [
     ("login page", "/login"),
     # The public page of a published 20-item program ({program}: the festival bench/data.py prepares).
     (FESTIVAL_PAGE, "/festivals/{program}"),
+    # A page of 100 agenda items from the API (the demo publishes 140 items in 2027).
+    (API_ITEMS, "/api/v1/agenda-items?year=2027&per_page=100"),
 ]
 # The goals of the issue "Foundation, second pass": (what the endpoint is compared with, the least ratio).
 GOALS: dict[str, tuple[str, float]] = {
@@ -65,6 +68,8 @@ GOALS: dict[str, tuple[str, float]] = {
     "api search dak lak": (CEILING, 0.40),
     # The issue "Organizer workspace".
     FESTIVAL_PAGE: (CEILING, 0.25),
+    # The issue "Calendar feeds … and the whole JSON API documented and fuzzed".
+    API_ITEMS: (CEILING, 0.30),
 }
 
 

@@ -90,6 +90,7 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from festival.accounts.views import bp as accounts_bp
     from festival.api import init_api
+    from festival.api.docs import bp as api_page_bp
     from festival.attendees.views import bp as attendees_bp
     from festival.audit.views import bp as audit_bp
     from festival.calendar.views import bp as calendar_bp
@@ -117,6 +118,7 @@ def _register_blueprints(app: Flask) -> None:
         mail_bp,
         registration_bp,
         calendar_bp,
+        api_page_bp,
     )
     for bp in blueprints:
         app.register_blueprint(bp)

@@ -21,7 +21,8 @@ API_CONFIG = {
     "OPENAPI_VERSION": "3.1.0",
     "OPENAPI_URL_PREFIX": "/api/v1",
     "OPENAPI_JSON_PATH": "openapi.json",
-    # No documentation UI: it would load its scripts from a CDN, and venues run offline.
+    # No flask-smorest documentation UI (it loads its scripts from a CDN): /api/docs serves Swagger UI from npm
+    # instead (festival/api/docs.py).
 }
 
 API_PREFIX = "/api/"

@@ -19,6 +19,8 @@ from festival.organizations.services import ORGANIZATIONS_PER_PAGE_MAX
 # A page number past this could never hold a result (50 a page over every unit there could be).
 PAGE_MAX = 1_000_000
 PER_PAGE_MAX = 50
+# Agenda items come 100 a page: a portal or an app keeping a copy of a province's program pages through hundreds.
+ITEMS_PER_PAGE_MAX = 100
 YEAR_MAX = 9999
 
 fields = ma.fields
@@ -134,7 +136,7 @@ def start_bound(value: tuple[date | datetime, bool] | None, end: bool) -> dateti
     return moment
 
 
-class ItemQuery(paging(PER_PAGE_MAX)):
+class ItemQuery(paging(ITEMS_PER_PAGE_MAX)):
     year = _year()
     locality = fields.String(metadata={"description": "A unit's code: the items of its subtree's festival days."})
     start_from = DayOrMoment(

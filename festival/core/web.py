@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, g, jsonify, render_template, request
+from flask import Flask, current_app, g, jsonify, make_response, render_template, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -182,7 +182,10 @@ def register_web(app: Flask) -> None:
             detail = _("Your form expired or was sent from elsewhere. Reload the page and try again.")
         if status >= 500:
             _rollback()
-        return render_error_safely(status, detail)
+        response = make_response(render_error_safely(status, detail))
+        # The exception's own headers: a 405 must name the methods allowed (Allow, RFC 9110), a 429 may say when.
+        response.headers.extend([(k, v) for k, v in error.get_headers() if k.lower() != "content-type"])
+        return response
 
     @app.errorhandler(DomainError)
     def _domain_error(error: DomainError):
