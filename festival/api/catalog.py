@@ -10,6 +10,7 @@ from festival.agenda.published import PUBLIC_EDITION_STATUSES
 from festival.core.errors import NotFound
 from festival.core.pagination import Page, paginate
 from festival.editions.models import Edition, LocalityFestival
+from festival.editions.services import FIRST_YEAR, LAST_YEAR
 from festival.extensions import db
 from festival.localities.models import Locality
 
@@ -36,7 +37,9 @@ def editions_page(page: int = 1, per_page: int = 20) -> Page:
 
 def edition(year: int) -> tuple[Edition, int]:
     """A public edition by year and its number of festival days; a draft is not found (as an unknown year)."""
-    row = db.session.execute(_editions().where(Edition.year == year)).first()
+    # A year no edition can have finds nothing without asking the database (the column is a smallint).
+    in_range = FIRST_YEAR <= year <= LAST_YEAR
+    row = db.session.execute(_editions().where(Edition.year == year)).first() if in_range else None
     if row is None:
         raise NotFound(_l("No published edition of the festival has this year."), "edition_not_found")
     return row[0], row[1]
