@@ -56,6 +56,13 @@ def test_the_organizer_sees_failed_and_pending_mail_with_what_went_wrong(browser
     assert "Retry all now" in html
 
 
+def test_the_registrations_page_leads_to_the_unsent_mail_and_back(browser, world, tickets):
+    login(browser, "orga")
+    registrations = f"/dashboard/festivals/{world['festival'].id}/registrations"
+    assert f'href="{page_url(world)}"' in browser.get(registrations).get_data(as_text=True)
+    assert f'href="{registrations}"' in browser.get(page_url(world)).get_data(as_text=True)
+
+
 def test_an_organizer_of_another_province_is_refused(browser, world, make, tickets):
     make.user("organizer", scope=world["tree"]["38"], username="thanhhoa")
     login(browser, "thanhhoa")
