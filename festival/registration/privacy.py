@@ -213,7 +213,7 @@ def purge_command(before_text: str) -> None:
         result = purge(before, progress=bar.update)
     click.echo(
         _(
-            "%(registrations)s registrations of %(festivals)s festival days that ended before %(day)s anonymised.",
+            "Registrations anonymised: %(registrations)s (festival days that ended before %(day)s: %(festivals)s).",
             registrations=result.registrations,
             festivals=result.festivals,
             day=before.strftime("%d/%m/%Y"),

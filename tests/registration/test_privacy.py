@@ -105,7 +105,7 @@ def test_purge_anonymises_the_registrations_of_past_days_only(app, tickets, make
 
     result = app.test_cli_runner().invoke(args=["privacy", "purge", "--before", "2027-08-11"])
     assert result.exit_code == 0, result.output
-    assert "3 registrations of 1 festival days that ended before 11/08/2027 anonymised." in result.output
+    assert "Registrations anonymised: 3 (festival days that ended before 11/08/2027: 1)." in result.output
     for name in ("registration", "waiting", "invitation"):
         purged = fresh(tickets[name])
         assert purged.erased_at is not None and purged.full_name == "" and purged.phone is None
