@@ -103,7 +103,7 @@ def festival_event(festival, *, url: str | None = None) -> Event:
     event.add("sequence", festival.version)
     event.add("dtstart", _local(festival.starts_at))
     event.add("dtend", _local(festival.ends_at))
-    event.add("summary", _("Festival day in %(place)s", place=festival.locality.name))
+    event.add("summary", _("Festival day in %(place)s", place=festival.locality.full_name))
     location = location_of(festival.venue, festival.locality)
     if location:
         event.add("location", location)

@@ -141,7 +141,7 @@ def title_of(quota: RegistrationQuota) -> str:
     """What a quota admits to, in words: the item's title, or the festival day's locality."""
     if quota.item is not None:  # an unsaved quota (public_quotas) has no item_id yet
         return quota.item.title
-    return str(_l("Festival day in %(place)s", place=quota.festival.locality.name))
+    return str(_l("Festival day in %(place)s", place=quota.festival.locality.full_name))
 
 
 def follow_item_capacity(item: AgendaItem, new_capacity: int | None) -> RegistrationQuota | None:

@@ -148,3 +148,13 @@ def test_deleting_an_item_with_registrations_is_refused(make, world):
     with pytest.raises(DomainError) as caught:
         delete_item(item)
     assert caught.value.code == "item_has_registrations"
+
+
+def test_the_day_as_a_whole_is_named_by_the_unit_s_full_name(world):
+    from flask_babel import force_locale
+
+    quota = quotas.ensure_quota(world["festival"])
+    with force_locale("vi"):
+        assert quotas.title_of(quota) == "Ngày hội tại Xã Sóc Sơn"
+    with force_locale("en"):
+        assert quotas.title_of(quota) == "Festival day in Xã Sóc Sơn"
