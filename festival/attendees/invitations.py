@@ -192,6 +192,14 @@ class Card:
     issued_local: object
 
 
+def _with_committee(locality):
+    """The unit whose People's Committee issues the card: a residential area (thôn, tổ dân phố) has none, so its
+    commune's does; the date line names that commune too ("Sóc Sơn, ngày …", never "2, ngày …" for Thôn 2)."""
+    while locality.level == "residential_area" and locality.parent is not None:
+        locality = locality.parent
+    return locality
+
+
 def card(entry: Registration) -> Card:
     quota = entry.quota
     festival = quota.festival
@@ -201,10 +209,11 @@ def card(entry: Registration) -> Card:
     text = registration.ticket_text(entry)
     qr = "data:image/png;base64," + base64.b64encode(tickets.qr_png(text)).decode() if text else None
     hosts = [h for h in festival.hosts if getattr(h, "name", "")]
+    issuing = _with_committee(festival.locality)
     return Card(
         entry=entry,
-        locality=festival.locality.full_name,
-        town=festival.locality.name,
+        locality=issuing.full_name,
+        town=issuing.name,
         host=hosts[0].name if hosts else "",
         title=quotas.title_of(quota),
         starts_local=to_local(item.starts_at if item else festival.starts_at),

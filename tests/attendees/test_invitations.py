@@ -134,3 +134,14 @@ def test_the_print_page_has_one_card_per_confirmed_invitation(orga, make, ticket
 
 def test_the_print_page_without_invitations_says_so(orga, base):
     assert "No invitation has been issued yet." in orga.get(f"{base}/invitations/print").get_data(as_text=True)
+
+
+def test_a_hamlet_s_card_is_issued_by_its_commune(make, world):
+    from datetime import date
+
+    from festival.attendees.invitations import card
+
+    hamlet = make.festival(world["edition"], world["tree"]["00376001"], day=date(2027, 8, 11))
+    entry = make.invitation(quotas.ensure_quota(hamlet), "Lê Văn Hải", position_title="Trưởng thôn")
+    shown = card(entry)
+    assert (shown.locality, shown.town) == ("Xã Sóc Sơn", "Sóc Sơn")
