@@ -56,6 +56,21 @@ def location_of(venue, locality) -> str:
     return ", ".join(p for p in parts if p)
 
 
+def _event(uid: str, record, sequence: int, starts_at, ends_at, summary: str) -> Event:
+    """What every VEVENT of ours starts with: the UID, times of the record's own changes (never "now": the same
+    data gives the same text), SEQUENCE, and local start and end with their TZID."""
+    event = Event()
+    event.add("uid", uid)
+    event.add("dtstamp", record.updated_at)
+    event.add("created", record.created_at)
+    event.add("last-modified", record.updated_at)
+    event.add("sequence", sequence)
+    event.add("dtstart", _local(starts_at))
+    event.add("dtend", _local(ends_at))
+    event.add("summary", summary)
+    return event
+
+
 def item_event(
     item,
     *,
@@ -66,15 +81,7 @@ def item_event(
 ) -> Event:
     """The VEVENT of an agenda item (published, or cancelled: STATUS:CANCELLED). No ORGANIZER: a public feed names
     no person's address. `location` replaces the venue-and-unit line (the feeds give the whole locality path)."""
-    event = Event()
-    event.add("uid", item_uid(item.id))
-    event.add("dtstamp", item.updated_at)
-    event.add("created", item.created_at)
-    event.add("last-modified", item.updated_at)
-    event.add("sequence", item.revision)
-    event.add("dtstart", _local(item.starts_at))
-    event.add("dtend", _local(item.ends_at))
-    event.add("summary", item.title)
+    event = _event(item_uid(item.id), item, item.revision, item.starts_at, item.ends_at, item.title)
     if description:
         event.add("description", description)
     venue = item.venue or item.festival.venue
@@ -95,15 +102,8 @@ def item_event(
 
 def festival_event(festival, *, url: str | None = None) -> Event:
     """The VEVENT of a festival day as a whole."""
-    event = Event()
-    event.add("uid", festival_uid(festival.id))
-    event.add("dtstamp", festival.updated_at)
-    event.add("created", festival.created_at)
-    event.add("last-modified", festival.updated_at)
-    event.add("sequence", festival.version)
-    event.add("dtstart", _local(festival.starts_at))
-    event.add("dtend", _local(festival.ends_at))
-    event.add("summary", _("Festival day in %(place)s", place=festival.locality.full_name))
+    summary = _("Festival day in %(place)s", place=festival.locality.full_name)
+    event = _event(festival_uid(festival.id), festival, festival.version, festival.starts_at, festival.ends_at, summary)
     location = location_of(festival.venue, festival.locality)
     if location:
         event.add("location", location)

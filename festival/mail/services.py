@@ -40,28 +40,24 @@ def unsent_counts(festival: LocalityFestival) -> dict[str, int]:
 
 def retry(mail: OutgoingMail) -> bool:
     """Make an unsent mail due now (a failed one gets one more attempt). False when it was sent meanwhile."""
-    changed = db.session.execute(
-        update(OutgoingMail)
-        .where(OutgoingMail.id == mail.id, OutgoingMail.status.in_(UNSENT))
-        .values(status=MailStatus.PENDING.value, next_attempt_at=utcnow()),
-        execution_options={"synchronize_session": False},
-    ).rowcount
-    _note(mail.festival_id, changed)
-    db.session.commit()
-    if changed:
-        send_soon()
-    return bool(changed)
+    return bool(_make_due(OutgoingMail.id == mail.id, mail.festival_id))
 
 
 def retry_all(festival: LocalityFestival) -> int:
     """Make every unsent mail of a festival day due now; how many."""
+    return _make_due(OutgoingMail.festival_id == festival.id, festival.id)
+
+
+def _make_due(which, festival_id: int | None) -> int:
+    """Unsent mail matching `which` becomes pending and due now (one conditional UPDATE: what a sender sent
+    meanwhile stays sent), noted in the change log, and a sending round is asked for. Commits."""
     changed = db.session.execute(
         update(OutgoingMail)
-        .where(OutgoingMail.festival_id == festival.id, OutgoingMail.status.in_(UNSENT))
+        .where(which, OutgoingMail.status.in_(UNSENT))
         .values(status=MailStatus.PENDING.value, next_attempt_at=utcnow()),
         execution_options={"synchronize_session": False},
     ).rowcount
-    _note(festival.id, changed)
+    _note(festival_id, changed)
     db.session.commit()
     if changed:
         send_soon()

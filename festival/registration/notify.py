@@ -30,66 +30,37 @@ def _context(registration: Registration) -> dict:
     }
 
 
+def _about(kind: MailKind, registration: Registration, *, attach_ticket: bool) -> None:
+    """Queue the mail of `kind` (its template has the kind's name) to the registrant, when they gave an address."""
+    if registration.email:
+        queue(
+            kind,
+            registration.email,
+            kind.value,
+            locale=registration.locale,
+            registration=registration,
+            attach_ticket=attach_ticket,
+            **_context(registration),
+        )
+
+
 def registered(registration: Registration) -> None:
-    if not registration.email:
-        return
     if registration.status == RegistrationStatus.CONFIRMED.value:
-        queue(
-            MailKind.CONFIRMATION,
-            registration.email,
-            "confirmation",
-            locale=registration.locale,
-            registration=registration,
-            attach_ticket=True,
-            **_context(registration),
-        )
+        _about(MailKind.CONFIRMATION, registration, attach_ticket=True)
     else:
-        queue(
-            MailKind.WAITING,
-            registration.email,
-            "waiting",
-            locale=registration.locale,
-            registration=registration,
-            **_context(registration),
-        )
+        _about(MailKind.WAITING, registration, attach_ticket=False)
 
 
 def invited(registration: Registration) -> None:
-    if registration.email:
-        queue(
-            MailKind.INVITATION,
-            registration.email,
-            "invitation",
-            locale=registration.locale,
-            registration=registration,
-            attach_ticket=True,
-            **_context(registration),
-        )
+    _about(MailKind.INVITATION, registration, attach_ticket=True)
 
 
 def promoted(registration: Registration) -> None:
-    if registration.email:
-        queue(
-            MailKind.PROMOTION,
-            registration.email,
-            "promotion",
-            locale=registration.locale,
-            registration=registration,
-            attach_ticket=True,
-            **_context(registration),
-        )
+    _about(MailKind.PROMOTION, registration, attach_ticket=True)
 
 
 def cancelled(registration: Registration) -> None:
-    if registration.email:
-        queue(
-            MailKind.CANCELLATION,
-            registration.email,
-            "cancellation",
-            locale=registration.locale,
-            registration=registration,
-            **_context(registration),
-        )
+    _about(MailKind.CANCELLATION, registration, attach_ticket=False)
 
 
 def ticket_links(address: str, registrations: list[Registration], locale: str = "vi") -> None:
