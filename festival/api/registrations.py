@@ -21,11 +21,9 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from festival.agenda import published
-from festival.agenda.models import AgendaItem
 from festival.api import registration_schemas as schemas
 from festival.api.openapi import PROBLEM_JSON, Blueprint, Parser
-from festival.core.errors import DomainError, NotFound
+from festival.core.errors import DomainError
 from festival.core.headers import public_cache
 from festival.core.limits import registration_limit
 from festival.core.time import to_local
@@ -95,25 +93,11 @@ def _answer(status: int, description: str) -> dict:
 
 
 def quota_to_register(festival_id: int, item_id: int | None) -> RegistrationQuota:
-    """What the public may register for on a published festival day (the quotas its page lists): the quota of an
-    item taking registrations (saved at its first registration), or of the day as a whole once its organizers
-    opened it. Refused as not found otherwise, before anything is saved. An item's first registration saves its
-    quota (with the item's capacity, as `ensure_quota` always does) even when the registration is then refused:
-    the quota is the item's own setting, not part of anybody's registration."""
-    festival = published.get_festival(festival_id, hosts=False)
-    item = db.session.get(AgendaItem, item_id) if item_id is not None else None
-    if item_id is not None and (item is None or item.festival_id != festival.id):
-        raise NotFound(
-            _l("This festival day has no agenda item with this number taking registrations."), "item_not_found"
-        )
-    quota = quotas.item_quota(item) if item is not None else quotas.quota_for(festival)
-    if quota is None or quotas.window_state(quota) is quotas.WindowState.UNAVAILABLE:
-        if item is None:
-            raise NotFound(_l("This festival day takes no registrations as a whole."), "registration_not_found")
-        raise NotFound(
-            _l("This festival day has no agenda item with this number taking registrations."), "item_not_found"
-        )
-    return quota if quota.id is not None else quotas.ensure_quota(festival, item)
+    """The quota to register for (`quotas.registrable`, the form's rule), saved if it was not yet. An item's first
+    registration saves its quota (the item's own setting, not part of anybody's registration) even when the
+    registration is then refused."""
+    quota = quotas.registrable(festival_id, item_id)
+    return quota if quota.id is not None else quotas.ensure_quota(quota.festival, quota.item)
 
 
 def waiting_position(registration: Registration) -> int:

@@ -15,7 +15,6 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, and_, case, func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from festival.agenda.models import AgendaItem
@@ -230,20 +229,7 @@ class QuotaSettings:
 def day_quota(festival: LocalityFestival, *, accepting: bool = True) -> RegistrationQuota:
     """The quota of the festival day as a whole, created when missing (commits). Invitations to the day create
     it with public registration stopped: inviting delegates must not open the day to everyone."""
-    quota = quota_rules.quota_for(festival)
-    if quota is not None:
-        return quota
-    try:
-        quota = RegistrationQuota(festival_id=festival.id, item_id=None, taken=0, accepting=accepting)
-        quota.waiting_list, quota.count_invitations = True, False
-        db.session.add(quota)
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        quota = quota_rules.quota_for(festival)
-        if quota is None:
-            raise
-    return quota
+    return quota_rules.ensure_quota(festival, accepting=accepting)
 
 
 def quota_of(festival: LocalityFestival, item_id: int | None, *, accepting: bool = True) -> RegistrationQuota:

@@ -18,7 +18,6 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from festival.agenda import published
-from festival.agenda.models import AgendaItem
 from festival.core.cache import data_version, store
 from festival.core.errors import DomainError, NotFound
 from festival.core.forms import show_error
@@ -122,23 +121,6 @@ def offers_html(festival_id) -> Markup:
 # --- registering ------------------------------------------------------------------------------------------------
 
 
-def _quota(festival_id: int, item_id: int | None) -> tuple[RegistrationQuota, AgendaItem | None]:
-    """The quota a registration page is for (an item's may be unsaved yet); NotFound when nothing takes
-    registrations there."""
-    festival = published.get_festival(festival_id, hosts=False)
-    item = None
-    if item_id is None:
-        quota = quotas.quota_for(festival)
-    else:
-        item = db.session.get(AgendaItem, item_id)
-        if item is None or item.festival_id != festival.id:
-            raise NotFound(_l("This does not take registrations."), "quota_not_found")
-        quota = quotas.item_quota(item)
-    if quota is None or quotas.window_state(quota) is quotas.WindowState.UNAVAILABLE:
-        raise NotFound(_l("This does not take registrations."), "quota_not_found")
-    return quota, item
-
-
 @bp.route("/festivals/<int:festival_id>/register", methods=["GET", "POST"])
 @registration_limit()
 def register_day(festival_id: int):
@@ -152,7 +134,7 @@ def register_item(festival_id: int, item_id: int):
 
 
 def _register(festival_id: int, item_id: int | None):
-    quota, item = _quota(festival_id, item_id)
+    quota = quotas.registrable(festival_id, item_id)
     state = quotas.window_state(quota)
     form = RegistrationForm()
     duplicate = resent = None
@@ -169,7 +151,7 @@ def _register(festival_id: int, item_id: int | None):
         )
         try:
             if quota.id is None:
-                quota = quotas.ensure_quota(quota.festival, item)
+                quota = quotas.ensure_quota(quota.festival, quota.item)
             registration = services.register(quota, data)
         except services.DuplicateRegistration as error:
             db.session.rollback()

@@ -13,8 +13,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from festival.agenda import published
 from festival.agenda.models import AgendaItem, ItemStatus
-from festival.core.errors import DomainError
+from festival.core.errors import DomainError, NotFound
 from festival.core.time import utcnow
 from festival.editions.models import LocalityFestival
 from festival.extensions import db
@@ -45,9 +46,12 @@ def quota_for(festival: LocalityFestival, item: AgendaItem | None = None) -> Reg
     return db.session.scalar(query)
 
 
-def ensure_quota(festival: LocalityFestival, item: AgendaItem | None = None) -> RegistrationQuota:
+def ensure_quota(
+    festival: LocalityFestival, item: AgendaItem | None = None, *, accepting: bool = True
+) -> RegistrationQuota:
     """The quota of the festival day (item None) or of an item, created and committed when missing (an item's
-    with the item's capacity). Two requests creating the same quota at once agree on one."""
+    with the item's capacity; taking public registration or not, as `accepting` says). Two requests creating the
+    same quota at once agree on one."""
     quota = quota_for(festival, item)
     if quota is not None:
         return quota
@@ -57,7 +61,7 @@ def ensure_quota(festival: LocalityFestival, item: AgendaItem | None = None) -> 
             item_id=item.id if item else None,
             capacity=item.capacity if item else None,
             taken=0,
-            accepting=True,
+            accepting=accepting,
             waiting_list=True,
             count_invitations=False,
         )
@@ -117,6 +121,26 @@ def _available(quota: RegistrationQuota) -> bool:
         return False
     item = quota.item
     return item is None or (item.status == ItemStatus.PUBLISHED.value and item.takes_registrations)
+
+
+def registrable(festival_id: int, item_id: int | None) -> RegistrationQuota:
+    """What the public may register for, the same for the form and the API: an item of a published festival day
+    that takes registrations (its quota may be unsaved yet: `ensure_quota` saves it at the first registration),
+    or the day as a whole once its organizers opened it. NotFound otherwise, before anything is saved:
+    festival_not_found, item_not_found, registration_not_found."""
+    festival = published.get_festival(festival_id, hosts=False)
+    if item_id is None:
+        quota = quota_for(festival)
+        if quota is None or window_state(quota) is WindowState.UNAVAILABLE:
+            raise NotFound(_l("This festival day takes no registrations as a whole."), "registration_not_found")
+        return quota
+    item = db.session.get(AgendaItem, item_id)
+    quota = item_quota(item) if item is not None and item.festival_id == festival.id else None
+    if quota is None or window_state(quota) is WindowState.UNAVAILABLE:
+        raise NotFound(
+            _l("This festival day has no agenda item with this number taking registrations."), "item_not_found"
+        )
+    return quota
 
 
 def admits_start(quota: RegistrationQuota) -> datetime:
