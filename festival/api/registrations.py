@@ -19,7 +19,6 @@ from contextlib import nullcontext
 from flask import current_app, jsonify, request
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
 
 from festival.api import registration_schemas as schemas
 from festival.api.openapi import PROBLEM_JSON, Blueprint, Parser
@@ -29,7 +28,7 @@ from festival.core.limits import registration_limit
 from festival.core.time import to_local
 from festival.core.web import render_error_safely
 from festival.extensions import db
-from festival.registration import quotas, services, tickets
+from festival.registration import lookup, quotas, services, tickets
 from festival.registration.models import Registration, RegistrationQuota, RegistrationStatus
 
 bp_name = "api_registrations"
@@ -100,17 +99,6 @@ def quota_to_register(festival_id: int, item_id: int | None) -> RegistrationQuot
     return quota if quota.id is not None else quotas.ensure_quota(quota.festival, quota.item)
 
 
-def waiting_position(registration: Registration) -> int:
-    """The place in line on the quota's waiting list, from 1 (promotion goes by id: services._promote)."""
-    return db.session.scalar(
-        select(func.count(Registration.id)).where(
-            Registration.quota_id == registration.quota_id,
-            Registration.status == RegistrationStatus.WAITING.value,
-            Registration.id <= registration.id,
-        )
-    )
-
-
 def registration_json(registration: Registration) -> dict:
     quota = registration.quota
     body = {
@@ -127,7 +115,7 @@ def registration_json(registration: Registration) -> dict:
     if registration.status == RegistrationStatus.CONFIRMED.value:
         body["qr_payload"] = services.ticket_text(registration)
     elif registration.status == RegistrationStatus.WAITING.value:
-        body["waiting_position"] = waiting_position(registration)
+        body["waiting_position"] = lookup.waiting_position(registration)
     return body
 
 
