@@ -158,6 +158,13 @@ def tree(make):
 
 
 @pytest.fixture
+def tickets(make, world) -> dict:
+    """An item with 1 place: Phạm Thị Lan confirmed, Đỗ Văn Nam waiting, Hoàng Văn Đức invited
+    (tests/factories.py `tickets`)."""
+    return make.tickets(world)
+
+
+@pytest.fixture
 def world(make):
     """Enough data for every page to show something: the tree, an edition with festivals, users."""
     tree = make.tree()

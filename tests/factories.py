@@ -196,6 +196,7 @@ class Factory:
                 "registration_id": str(confirmed.id),
                 "quota_id": str(quota.id),
                 "mail_id": str(mail.id),
+                "change": "start",  # the ticket page's calendar feed step (start, replace, stop)
             },
         }
 

@@ -48,6 +48,7 @@ PUBLIC_WRITES: dict[str, str] = {
     "registration.ticket_cancel": "the holder of a ticket's secret link cancels it (the link is the credential)",
     "registration.ticket_erase": "the holder of a ticket's secret link erases their personal data (Law 91/2025)",
     "registration.ticket_replace": "the holder of a ticket's secret link replaces it with a new one",
+    "registration.ticket_feed": "the holder of a ticket's secret link starts, replaces or stops its calendar feed",
     "api_registrations.register": "anyone registers for a festival day from an app or a kiosk (rate-limited, JSON)",
 }
 # Routes that act only on the caller's own account: there is no record of someone else to protect.

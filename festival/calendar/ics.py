@@ -202,8 +202,10 @@ def item_event_bytes(
     description: str,
     location: str,
     categories: Iterable[str] = (),
+    status: str | None = None,
 ) -> bytes:
-    """The VEVENT `item_event` gives, written directly (see above): what every feed is made of."""
+    """The VEVENT `item_event` gives, written directly (see above): what every feed is made of. `status` replaces
+    the item's own (a personal feed says CANCELLED for a cancelled registration, TENTATIVE while waiting)."""
     venue = item.venue or item.festival.venue
     lines = [
         "BEGIN:VEVENT",
@@ -225,7 +227,7 @@ def item_event_bytes(
     lines.append(f"LAST-MODIFIED:{_utc(item.updated_at)}")
     if location:
         lines.append(f"LOCATION:{escape_text(location)}")
-    lines.append("STATUS:" + ("CANCELLED" if item.status == "cancelled" else "CONFIRMED"))
+    lines.append("STATUS:" + (status or ("CANCELLED" if item.status == "cancelled" else "CONFIRMED")))
     if url:
         lines.append(f"URL:{url}")
     lines.append("END:VEVENT")

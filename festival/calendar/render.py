@@ -90,8 +90,8 @@ class _Writer:
         lines.append(f"{self.program_label}: {url}")
         return "\n".join(lines)
 
-    def event(self, item: AgendaItem) -> bytes:
-        return ics.item_event_bytes(item, **self.properties(item))
+    def event(self, item: AgendaItem, status: str | None = None) -> bytes:
+        return ics.item_event_bytes(item, status=status, **self.properties(item))
 
     def properties(self, item: AgendaItem) -> dict:
         """What the feeds add to an item's own data: its link, description, location and categories."""
@@ -124,6 +124,17 @@ def _pieces(head: bytes, writer: _Writer, statement, engine) -> Iterator[bytes]:
             writer.load_names(session, chunk)
             yield b"".join(writer.event(item) for item in chunk)
     yield ics.END
+
+
+def small(feed: Feed, lang: str, base: str, *, extra: bytes = b"", status: str | None = None) -> bytes:
+    """A feed of a few items written at once in the request's session (a personal feed): `extra` VEVENTs first,
+    then the items', each with `status` when given instead of the item's own."""
+    with force_locale(lang):
+        writer = _Writer(lang, base)
+        head = ics.feed_head(feed.name)
+    items = list(db.session.scalars(feed.statement).unique())
+    writer.load_names(db.session, items)
+    return head + extra + b"".join(writer.event(item, status) for item in items) + ics.END
 
 
 def build(feed: Feed, lang: str | None = None, base: str | None = None) -> bytes:

@@ -13,12 +13,13 @@ from flask import Blueprint, Response, current_app, request
 from flask_babel import force_locale
 from werkzeug.http import HTTP_STATUS_CODES
 
-from festival.calendar import feeds, render, validators
+from festival.calendar import feeds, personal, render, validators
 from festival.calendar.links import register_links
 from festival.core.errors import DomainError
 from festival.core.i18n import current_language
 from festival.core.web import problem
 from festival.extensions import db
+from festival.registration import personal_feed
 
 bp = Blueprint("calendar", __name__)
 register_links(bp)
@@ -83,3 +84,24 @@ def venue(year: int, venue_id: int):
 @bp.get("/agenda/<int:item_id>.ics")
 def item(item_id: int):
     return _answer(lambda _filters: feeds.item_feed(item_id), download=True)
+
+
+@bp.get("/calendar/me/<token>.ics")
+def mine(token: str):
+    """A ticket holder's personal feed: private (no shared cache keeps it), unindexed, no referrer; an unknown,
+    replaced or stopped address is the same 404."""
+    filters = feeds.parse_filters(request.args, current_app.config["LANGUAGES"])
+    registration = personal_feed.by_feed_token(token)
+    lang = filters.lang or registration.locale or current_language()
+    tag = personal.etag(request.path, registration, lang)
+    headers = {"Cache-Control": f"private, max-age={MAX_AGE}", "Referrer-Policy": "no-referrer"}
+    headers["X-Robots-Tag"] = "noindex"
+    if validators.not_modified(tag, request.if_none_match, request.if_modified_since):
+        response = Response(status=304, headers=headers)
+    else:
+        body = personal.text(registration, lang, render.public_base())
+        response = Response(body, mimetype=MIMETYPE, headers=headers)
+        response.headers["Content-Disposition"] = 'inline; filename="ngay-hoi-cua-toi.ics"'
+    response.set_etag(tag)
+    response.last_modified = validators.first_seen(tag)
+    return response

@@ -130,6 +130,10 @@ class Registration(db.Model):
 
     # The ticket page's secret link (≥ 256 bits); replaced to revoke a shared link.
     token: Mapped[str] = mapped_column(String(64), unique=True)
+    # The personal calendar feed's secret (/calendar/me/<feed_token>.ics): none until the holder asks for the
+    # feed on the ticket page; replaced or removed from there. Never the ticket's own token: a calendar app that
+    # knows the feed must not learn the ticket.
+    feed_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     consent_version: Mapped[str] = mapped_column(String(20), default="")
     invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -127,6 +127,7 @@ def _anonymise(registration: Registration) -> None:
     registration.position_title = ""
     registration.seat = ""
     registration.token = secrets.token_urlsafe(services.TOKEN_BYTES)
+    registration.feed_token = None
     registration.erased_at = utcnow()
     if registration.attendance is not None:
         registration.attendance.note = ""

@@ -24,7 +24,7 @@ from festival.core.forms import show_error
 from festival.core.i18n import current_language
 from festival.core.limits import registration_limit, ticket_lookup_limit
 from festival.extensions import db
-from festival.registration import lookup, privacy, quotas, services
+from festival.registration import lookup, personal_feed, privacy, quotas, services
 from festival.registration.forms import ConfirmForm, FindTicketForm, RegistrationForm, ResendForm
 from festival.registration.models import Registration, RegistrationQuota
 from festival.registration.tickets import qr_etag, qr_png, qr_svg
@@ -229,7 +229,21 @@ def _ticket_context(registration: Registration) -> dict:
         "has_qr": services.ticket_text(registration) is not None,
         "position": lookup.waiting_position(registration),
         "ticket_url": services.ticket_url(registration),
+        "feed": _feed_link(registration),
     }
+
+
+def _feed_link(registration: Registration):
+    """The personal feed as the ticket page offers it (subscribe, Google, copy, download), or None."""
+    from festival.calendar.links import feed_link
+
+    if registration.feed_token is None:
+        return None
+    return feed_link(
+        _("My festival day: %(title)s", title=quotas.title_of(registration.quota)),
+        "calendar.mine",
+        token=registration.feed_token,
+    )
 
 
 @bp.get("/t/<token>")
@@ -310,6 +324,34 @@ ACTIONS = {
         ),  # fmt: skip
         "button": _l("Yes, give me a new link"),
     },
+    "feed_start": {
+        "heading": _l("Get my calendar feed"),
+        "explain": _l(
+            "Your calendar app will show what this ticket is for and keep it up to date: changed times and "
+            "cancellations appear by themselves. The feed has its own address, not your ticket’s: it shows no "
+            "name, and you can change or stop it here."
+        ),  # fmt: skip
+        "button": _l("Yes, make my feed"),
+        "done": _l("Your calendar feed is ready: subscribe to it below."),
+    },
+    "feed_replace": {
+        "heading": _l("Give my calendar feed a new address"),
+        "explain": _l(
+            "The current address stops working, and calendars subscribed to it stop updating: do this if you "
+            "shared it by mistake, then subscribe again with the new one."
+        ),  # fmt: skip
+        "button": _l("Yes, give it a new address"),
+        "done": _l("Your calendar feed has a new address; the old one no longer works."),
+    },
+    "feed_stop": {
+        "heading": _l("Stop my calendar feed"),
+        "explain": _l(
+            "Its address stops working and calendars subscribed to it stop updating; the events already in "
+            "them stay until you delete them. You can make a new feed later."
+        ),  # fmt: skip
+        "button": _l("Yes, stop my feed"),
+        "done": _l("Your calendar feed is stopped: its address no longer works."),
+    },
 }
 
 
@@ -322,6 +364,15 @@ def _confirm_page(token: str, action: str):
         if action == "cancel":
             services.cancel(registration, by="attendee")
             flash(_("Your registration has been cancelled."), "success")
+        elif action.startswith("feed_"):
+            try:
+                personal_feed.change(registration, action.removeprefix("feed_"))
+            except DomainError as error:
+                db.session.rollback()
+                flash(str(error.message), "error")
+            else:
+                flash(str(ACTIONS[action]["done"]), "success")
+            return redirect(url_for("registration.ticket", token=registration.token) + "#calendar-feed", SEE_OTHER)
         elif action == "replace":
             privacy.replace_link(registration)
             flash(_("Your ticket has a new link; the old one no longer works. Save this page's address."), "success")
@@ -347,3 +398,9 @@ def ticket_erase(token: str):
 @bp.route("/t/<token>/replace", methods=["GET", "POST"])
 def ticket_replace(token: str):
     return _confirm_page(token, "replace")
+
+
+@bp.route("/t/<token>/calendar/<any(start, replace, stop):change>", methods=["GET", "POST"])
+def ticket_feed(token: str, change: str):
+    """Start, replace or stop the ticket's personal calendar feed, after a confirmation step."""
+    return _confirm_page(token, f"feed_{change}")

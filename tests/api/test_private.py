@@ -16,11 +16,6 @@ def bearer(user) -> dict:
     return {"Authorization": f"Bearer {api_tokens.create(user, 'Kịch bản thống kê').secret}"}
 
 
-@pytest.fixture
-def tickets(make, world):
-    return make.tickets(world)
-
-
 def test_me_says_who_the_token_is_and_where_they_work(client, world):
     body = client.get("/api/v1/me", headers=bearer(world["organizer"])).get_json()
     assert body == {

@@ -22,11 +22,5 @@ def orga(client, world):
 
 
 @pytest.fixture
-def tickets(make, world) -> dict:
-    """An item with 1 place: Phạm Thị Lan confirmed, Đỗ Văn Nam waiting, Hoàng Văn Đức invited."""
-    return make.tickets(world)
-
-
-@pytest.fixture
 def base(world) -> str:
     return f"/dashboard/festivals/{world['festival'].id}"

@@ -32,11 +32,6 @@ def client(app, database):
     return english_client(app)
 
 
-@pytest.fixture
-def tickets(make, world):
-    return make.tickets(world)
-
-
 def fresh(registration) -> Registration:
     db.session.expire_all()
     return db.session.get(Registration, registration.id)

@@ -23,11 +23,6 @@ def client(app, database):
     return english_client(app)
 
 
-@pytest.fixture
-def tickets(make, world):
-    return make.tickets(world)
-
-
 def mails() -> list[OutgoingMail]:
     db.session.expire_all()
     return db.session.scalars(select(OutgoingMail).order_by(OutgoingMail.id)).all()
