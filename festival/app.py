@@ -127,6 +127,7 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_cli(app: Flask) -> None:
     from festival.accounts.cli import users_cli
+    from festival.checkin.devices import devices_cli
     from festival.demo.cli import festival_cli
     from festival.localities.cli import localities_cli
     from festival.mail.cli import mail_cli
@@ -137,3 +138,4 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(festival_cli)
     app.cli.add_command(mail_cli)
     app.cli.add_command(privacy_cli)
+    app.cli.add_command(devices_cli)

@@ -13,6 +13,7 @@ from festival.agenda.models import (
 )
 from festival.audit import recorder as _audit_recorder  # noqa: F401  (registers the audit listener)
 from festival.audit.models import AuditEntry
+from festival.checkin.models import CheckIn, CheckinList, Device, Enrolment, Scan
 from festival.core.cache import DataVersion
 from festival.editions.models import Edition, EditionStatus, FestivalStatus, LocalityFestival, festival_hosts
 from festival.localities.models import Locality, LocalityLevel
@@ -21,6 +22,11 @@ from festival.organizations.models import Contact, Organization, OrganizationKin
 from festival.registration.models import Attendance, Registration, RegistrationQuota
 
 __all__ = [
+    "CheckIn",
+    "CheckinList",
+    "Device",
+    "Enrolment",
+    "Scan",
     "AgendaChange",
     "ApiToken",
     "AgendaItem",

@@ -60,7 +60,7 @@ def finish_answer(response):
 
 def init_api(app: Flask) -> None:
     """Register the /api/v1 blueprints and the generated description."""
-    from festival.api import private, registrations
+    from festival.api import checkin, private, registrations
     from festival.api.openapi import Api, ConditionalGetPlugin
     from festival.api.views import bp
     from festival.extensions import csrf
@@ -69,6 +69,7 @@ def init_api(app: Flask) -> None:
         app.config.setdefault(key, value)
     api = Api(app, spec_kwargs={"info": {"description": DESCRIPTION}, "extra_plugins": [ConditionalGetPlugin()]})
     api.spec.components.security_scheme(private.BEARER, private.SECURITY_SCHEME)
+    api.spec.components.security_scheme(checkin.DEVICE, checkin.SECURITY_SCHEME)
     api.register_blueprint(bp)
     # JSON without cookies: exempt from the CSRF check (why: festival/api/registrations.py).
     csrf.exempt(registrations.bp)
@@ -76,6 +77,9 @@ def init_api(app: Flask) -> None:
     # Bearer token only, never the login cookie (festival/api/private.py): nothing for a forged form to ride on.
     csrf.exempt(private.bp)
     api.register_blueprint(private.bp)
+    # A device token only (festival/api/checkin.py), as the private API.
+    csrf.exempt(checkin.bp)
+    api.register_blueprint(checkin.bp)
     # First in the list, so it runs last (Flask runs them in reverse): the 304 keeps the Cache-Control and
     # security headers the 200 got (festival/core/headers.py decides them on the 200).
     app.after_request_funcs.setdefault(None, []).insert(0, finish_answer)
