@@ -23,6 +23,7 @@ from sqlalchemy.engine import make_url
 
 from festival import create_app
 from festival.accounts.throttle import login_throttle
+from festival.checkin.scanning import forget_facts
 from festival.config import normalise_database_url
 from festival.core.cache import store as cache_store
 from festival.core.limits import limiter
@@ -127,6 +128,7 @@ def database(app):
         login_throttle().reset()
         limiter.reset()
         cache_store().clear()
+        forget_facts()
         ctx.pop()
 
 

@@ -38,6 +38,7 @@ from festival.core.text import printable
 from festival.core.time import utcnow
 from festival.editions.models import Edition, LocalityFestival
 from festival.extensions import db
+from festival.localities.models import Locality
 from festival.registration.models import Registration, RegistrationKind, RegistrationQuota, RegistrationStatus
 from festival.registration.tickets import KeyRing, TicketClaims, TicketError, key_ring
 
@@ -133,7 +134,7 @@ def new_nonce() -> str:
 def scan(device: Device, checkin_list: CheckinList, code: str, nonce: str | None = None) -> Answer:
     """Record one scan at the door, now (the API and the scanner page when online). Commits."""
     row = Row(nonce=nonce or new_nonce(), list_id=checkin_list.id, code=code or "")
-    return record(device, [row], lists={checkin_list.id: checkin_list})[0]
+    return record(device, [row], lists={checkin_list.id: checkin_list}, server_nonces=nonce is None)[0]
 
 
 def record(
@@ -143,20 +144,22 @@ def record(
     lists: dict[int, CheckinList] | None = None,
     device_now: datetime | None = None,
     pending: int | None = None,
+    server_nonces: bool = False,
 ) -> list[Answer]:
     """Record scans of `device` (of its festival day's lists only: the caller checked `list_id`). Commits.
 
     `device_now` is the device's clock when it sent the batch: its offset from the server's clock corrects the
-    times of the batch when over CLOCK_TOLERANCE. `pending` is what the device still holds, for the device list."""
+    times of the batch when over CLOCK_TOLERANCE. `pending` is what the device still holds, for the device list.
+    `server_nonces`: the nonces were made here just now, so none can have been recorded before."""
     now = utcnow()
     offset = timedelta(0)
     if device_now is not None and abs(now - device_now) > CLOCK_TOLERANCE:
         offset = now - device_now
     if lists is None:
         lists = {cl.id: cl for cl in list_rules.lists_of(device.festival_id)}
-    festival = db.session.get(LocalityFestival, device.festival_id)
-    ctx = _Context(device, lists, _year(festival), festival.locality.full_name, now, offset)
-    fresh = _replays(ctx, rows)
+    year, day_title = _festival_facts(device.festival_id)
+    ctx = _Context(device, lists, year, day_title, now, offset)
+    fresh = _replays(ctx, rows, server_nonces)
     tickets = _tickets(fresh)
     candidates = _judge(ctx, fresh, tickets)
     if candidates:
@@ -167,8 +170,27 @@ def record(
     return [ctx.answers[row.nonce] for row in rows]
 
 
-def _year(festival: LocalityFestival) -> int:
-    return db.session.scalar(select(Edition.year).where(Edition.id == festival.edition_id))
+_FACTS: dict[int, tuple[int, str]] = {}
+
+
+def forget_facts() -> None:
+    """Drop what `_festival_facts` keeps (the tests, whose databases reuse ids)."""
+    _FACTS.clear()
+
+
+def _festival_facts(festival_id: int) -> tuple[int, str]:
+    """A festival day's edition year and its unit's name: they do not change, so each worker reads them once."""
+    found = _FACTS.get(festival_id)
+    if found is None:
+        row = db.session.execute(
+            select(Edition.year, Locality.full_name)
+            .select_from(LocalityFestival)
+            .join(Edition, Edition.id == LocalityFestival.edition_id)
+            .join(Locality, Locality.id == LocalityFestival.locality_id)
+            .where(LocalityFestival.id == festival_id)
+        ).one()
+        found = _FACTS[festival_id] = (row.year, row.full_name)
+    return found
 
 
 def _scanned_at(ctx: _Context, row: Row) -> datetime:
@@ -178,10 +200,12 @@ def _scanned_at(ctx: _Context, row: Row) -> datetime:
     return min(corrected, ctx.now)  # a scan is never later than its upload
 
 
-def _replays(ctx: _Context, rows: list[Row]) -> list[Row]:
+def _replays(ctx: _Context, rows: list[Row], server_nonces: bool) -> list[Row]:
     """Answer the nonces already recorded for this device as they were; return the others (first of each nonce)."""
     seen: set[str] = set()
     unique = [r for r in rows if not (r.nonce in seen or seen.add(r.nonce))]
+    if server_nonces:
+        return unique
     stored: dict[str, Scan] = {}
     for start in range(0, len(unique), CHUNK):
         chunk = [r.nonce for r in unique[start : start + CHUNK]]
@@ -302,7 +326,10 @@ def _admit(ctx: _Context, candidates: list[tuple[Row, _Ticket]], tickets: dict[i
             best.nonce,
         ):
             earliest[key] = row
-    before = _check_ins(list(earliest))
+    # A scan made now cannot be earlier than a check-in already recorded (every recorded time is at most the time
+    # it was received): for online scans the upsert alone decides, with no read before it.
+    online = all(row.device_time is None for row in earliest.values())
+    before = {} if online else _check_ins(list(earliest))
     winners = dict(before)
     rows = [
         {
@@ -338,7 +365,7 @@ def _admit(ctx: _Context, candidates: list[tuple[Row, _Ticket]], tickets: dict[i
         winners.update(_check_ins(missing))
     for list_id, registration_ids in taken_over.items():
         _demote(list_id, registration_ids)
-    devices = _device_names({w[0] for w in winners.values()})
+    outcomes = []
     for row, ticket in candidates:
         answer = ctx.answers[row.nonce]
         device_id, nonce, at = winners[(row.list_id, ticket.id)]
@@ -350,7 +377,10 @@ def _admit(ctx: _Context, candidates: list[tuple[Row, _Ticket]], tickets: dict[i
             answer.result = Result.ALREADY_CHECKED_IN
             answer.duplicate = row.offline
         if answer.result is not Result.OK or answer.reentry:
-            answer.checked_in_at, answer.checked_in_device = at, devices.get(device_id, "")
+            outcomes.append((answer, device_id, at))
+    devices = _device_names({device_id for _a, device_id, _at in outcomes})
+    for answer, device_id, at in outcomes:
+        answer.checked_in_at, answer.checked_in_device = at, devices.get(device_id, "")
 
 
 def _check_ins(keys: list[tuple[int, int]]) -> dict[tuple[int, int], tuple[int, str, datetime]]:
