@@ -49,6 +49,7 @@ PUBLIC_WRITES: dict[str, str] = {
     "registration.ticket_erase": "the holder of a ticket's secret link erases their personal data (Law 91/2025)",
     "registration.ticket_replace": "the holder of a ticket's secret link replaces it with a new one",
     "registration.ticket_feed": "the holder of a ticket's secret link starts, replaces or stops its calendar feed",
+    "api_checkin.enrol": "a phone trades a one-time enrolment code (the credential an organizer shows) for a token",
     "api_registrations.register": "anyone registers for a festival day from an app or a kiosk (rate-limited, JSON)",
 }
 # Routes that act only on the caller's own account: there is no record of someone else to protect.
@@ -63,7 +64,8 @@ OWN_ACCOUNT_WRITES: dict[str, str] = {
 }
 # Query arguments sent with every form page fetched: pages that create a record under a unit read them.
 CONTEXT_QUERY = "?edition=2027&locality=00376"
-REFUSED = {403, 404}
+# 401: an API route that takes a token, never the login cookie, does not know the logged-in stranger at all.
+REFUSED = {401, 403, 404}
 # The test app's settings a second app needs to share its database (tests/conftest.py `app`).
 APP_SETTINGS = ("TESTING", "SECRET_KEY", "SQLALCHEMY_DATABASE_URI", "SERVER_NAME", "TESTING_FAST_HASHING",
                 "DATA_VERSION_TTL")  # fmt: skip

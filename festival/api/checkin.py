@@ -110,10 +110,10 @@ def enrol(code: str, name: str):
 
 
 @bp.route("/device", methods=["GET"])
+@device_required  # before the body is parsed: a stranger gets 401, not 400
 @bp.doc(security=SECURITY)
 @bp.response(200, schemas.DeviceInfoSchema)
 @bp.alt_response(**UNAUTHORIZED)
-@device_required
 def device_info():
     """This device, its festival day's check-in lists and the server's clock."""
     device = g.device
@@ -125,13 +125,13 @@ def device_info():
 
 
 @bp.route("/scan", methods=["POST"])
+@device_required  # before the body is parsed: a stranger gets 401, not 400
 @bp.doc(security=SECURITY)
 @bp.arguments(schemas.ScanRequest, location="json", as_kwargs=True)
 @bp.alt_response(**BAD_BODY)
 @bp.response(200, schemas.ScanAnswer)
 @bp.alt_response(**UNAUTHORIZED)
 @bp.alt_response(**NO_LIST)
-@device_required
 def scan_code(code: str, list_id: int | None, nonce: str | None):
     """Scan a ticket now: `result` is one of ok, already_checked_in (with when and on which device), unknown,
     revoked, wrong_list, not_open, closed, waiting_list. Every scan is recorded, accepted or not."""
@@ -173,13 +173,13 @@ def _parse_row(index: int, raw, list_ids: set[int]) -> Row | dict:
 
 
 @bp.route("/sync", methods=["POST"])
+@device_required  # before the body is parsed: a stranger gets 401, not 400
 @bp.doc(security=SECURITY)
 @bp.arguments(schemas.SyncRequest, location="json", as_kwargs=True)
 @bp.alt_response(**BAD_BODY)
 @bp.response(200, schemas.SyncAnswer)
 @bp.alt_response(**UNAUTHORIZED)
 @bp.alt_response(**_problem(413, "More than 20,000 scans in one batch (batch_too_large)."))
-@device_required
 def sync(device_time: datetime, pending: int | None, scans: list):
     """Upload scans made offline, in one batch: each row answered on its own (a malformed one with an `error`),
     in the order sent. Idempotent: a nonce already received answers what it answered then (`replayed`). When
@@ -205,11 +205,11 @@ def sync(device_time: datetime, pending: int | None, scans: list):
 
 
 @bp.route("/lists/<int:list_id>/bundle", methods=["GET"])
+@device_required  # before the body is parsed: a stranger gets 401, not 400
 @bp.doc(security=SECURITY)
 @bp.response(200, schemas.BundleSchema)
 @bp.alt_response(**UNAUTHORIZED)
 @bp.alt_response(**NO_LIST)
-@device_required
 def bundle(list_id: int):
     """The offline bundle of a check-in list: public keys, valid tickets, revoked and waiting ones, and those
     checked in. Compressed with gzip when the client accepts it; ETag and 304 as every GET."""
