@@ -33,6 +33,7 @@ from festival.editions.models import LocalityFestival
 from festival.extensions import db
 from festival.organizations.models import Contact
 from tests.accounts.support import english_client
+from tests.checkin.samples import poster_samples
 from tests.conftest import CSRF_RE, login
 from tests.sweep.support import fill_rule, form_for, snapshot
 
@@ -51,6 +52,10 @@ PUBLIC_WRITES: dict[str, str] = {
     "registration.ticket_feed": "the holder of a ticket's secret link starts, replaces or stops its calendar feed",
     "api_checkin.enrol": "a phone trades a one-time enrolment code (the credential an organizer shows) for a token",
     "api_registrations.register": "anyone registers for a festival day from an app or a kiosk (rate-limited, JSON)",
+    "checkin_self.tap": "an attendee at the venue poster checks in the ticket their phone holds (the signed ticket "
+    "is the credential; the poster's secret address names the list)",
+    "checkin_self.find": "an attendee at the venue poster checks in by phone number and the ticket code's last 4 "
+    "characters (rate-limited, a neutral answer when nothing matches)",
 }
 # Routes that act only on the caller's own account: there is no record of someone else to protect.
 OWN_ACCOUNT_WRITES: dict[str, str] = {
@@ -85,6 +90,7 @@ def samples(world, make) -> dict[str, str]:
     tickets = make.tickets(world)
     values = {
         **tickets["samples"],
+        **poster_samples(world["festival"]),
         "festival_id": world["festival"].id,
         "item_id": item.id,
         "agenda_item_id": item.id,

@@ -219,6 +219,7 @@ def find_ticket():
 def _ticket_context(registration: Registration) -> dict:
     quota = registration.quota
     owner = quota.item or quota.festival
+    code = services.ticket_text(registration)
     return {
         "registration": registration,
         "quota": quota,
@@ -226,7 +227,11 @@ def _ticket_context(registration: Registration) -> dict:
         "festival": quota.festival,
         "span": _span(quota),
         "venue": owner.venue or quota.festival.venue,
-        "has_qr": services.ticket_text(registration) is not None,
+        "has_qr": code is not None,
+        # The QR code's text (kept by the phone for self check-in: static/js/ticket.js), and its last characters
+        # for typing at the self check-in page without the ticket.
+        "ticket_code": code,
+        "code_tail": code[-4:] if code else "",
         "position": lookup.waiting_position(registration),
         "ticket_url": services.ticket_url(registration),
         "feed": _feed_link(registration),

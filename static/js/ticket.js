@@ -38,3 +38,34 @@
   var box = document.getElementById("ticket-url");
   if (box) box.addEventListener("focus", function () { box.select(); });
 })();
+
+// Self check-in: this phone keeps the tickets it has shown (their QR text, name and title, in localStorage and
+// nowhere else), so that the venue poster's page can check them in with one tap (static/js/checkin-self.js). A
+// ticket that no longer has a code (cancelled, waiting) is forgotten when its page is viewed.
+(function () {
+  "use strict";
+
+  var KEY = "ngayhoi.tickets";
+  var MAX = 10;
+  var page = document.querySelector("[data-ticket-page]");
+  if (!page) return;
+  try {
+    var stored = JSON.parse(window.localStorage.getItem(KEY) || "[]");
+    if (!Array.isArray(stored)) stored = [];
+    var id = page.getAttribute("data-ticket-page");
+    stored = stored.filter(function (ticket) { return ticket && ticket.id !== id; });
+    var code = page.getAttribute("data-ticket-code");
+    if (code) {
+      stored.unshift({
+        id: id,
+        code: code,
+        name: page.getAttribute("data-ticket-name") || "",
+        title: page.getAttribute("data-ticket-title") || "",
+        festival: page.getAttribute("data-ticket-festival") || "",
+      });
+    }
+    window.localStorage.setItem(KEY, JSON.stringify(stored.slice(0, MAX)));
+  } catch (e) {
+    // No localStorage (private mode, storage full): self check-in then asks for the phone number.
+  }
+})();

@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.accounts.support import english_client
+from tests.checkin.samples import poster_samples
 from tests.conftest import SWEEP_STATS, login
 from tests.sweep.support import (
     HOSTILE,
@@ -62,6 +63,7 @@ def sweep_world(world, make):
     return {
         "samples": {
             **tickets["samples"],
+            **poster_samples(world["festival"]),
             "code": "01",
             "year": str(world["edition"].year),
             "user_id": str(target.id),
