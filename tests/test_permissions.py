@@ -83,6 +83,7 @@ def samples(world, make) -> dict[str, str]:
     tickets = make.tickets(world)
     values = {
         **tickets["samples"],
+        **make.checkin(world, tickets)["samples"],
         "festival_id": world["festival"].id,
         "item_id": item.id,
         "agenda_item_id": item.id,

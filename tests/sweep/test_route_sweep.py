@@ -62,6 +62,7 @@ def sweep_world(world, make):
     return {
         "samples": {
             **tickets["samples"],
+            **make.checkin(world, tickets)["samples"],
             "code": "01",
             "year": str(world["edition"].year),
             "user_id": str(target.id),
