@@ -200,6 +200,23 @@ class Factory:
             },
         }
 
+    def checkin(self, world: dict, tickets: dict) -> dict:
+        """The world's festival day's entrance list with one scan on it (so the sweeps cannot delete it) and a
+        device. Route tests take their path samples from it: list_id, device_id."""
+        from festival.checkin import devices, lists
+        from festival.checkin.scanning import scan
+        from festival.registration import services as registration
+
+        entrance = lists.save(world["festival"], lists.ListData(name="Cổng chính"))
+        device = devices.create_device(world["festival"], "Máy soát vé").device
+        db.session.commit()
+        scan(device, entrance, registration.ticket_text(tickets["registration"]))
+        return {
+            "list": entrance,
+            "device": device,
+            "samples": {"list_id": str(entrance.id), "device_id": str(device.id)},
+        }
+
     def user(
         self,
         role: Role | str = Role.ORGANIZER,

@@ -90,6 +90,7 @@ def samples(world, make) -> dict[str, str]:
     tickets = make.tickets(world)
     values = {
         **tickets["samples"],
+        **make.checkin(world, tickets)["samples"],
         **poster_samples(world["festival"]),
         "festival_id": world["festival"].id,
         "item_id": item.id,

@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from festival.agenda.models import AgendaItem
-from festival.checkin.models import Admits, CheckinList
+from festival.checkin.models import Admits, CheckinList, Scan
 from festival.core.errors import DomainError, NotFound
 from festival.core.text import nfc, printable
 from festival.editions.models import LocalityFestival
@@ -97,8 +97,13 @@ def _check(festival: LocalityFestival, data: ListData) -> AgendaItem | None:
             raise DomainError(_l("Choose an agenda item of this festival day."), "item_not_found", field="item_id")
     if data.admits not in {a.value for a in Admits}:
         raise DomainError(_l("Choose which tickets the list admits."), "invalid_admits", field="admits")
-    if data.opens_at and data.closes_at and data.closes_at <= data.opens_at:
-        raise DomainError(_l("Check-in must close after it opens."), "window_order", field="closes_at")
+    owner = item or festival
+    opens = data.opens_at or owner.starts_at - OPENS_BEFORE
+    closes = data.closes_at or owner.ends_at
+    if closes <= opens:
+        # One of the two may be the default: name the field that was typed (the closing time when both were).
+        field = "closes_at" if data.closes_at or not data.opens_at else "opens_at"
+        raise DomainError(_l("Check-in must close after it opens."), "window_order", field=field)
     return item
 
 
@@ -116,6 +121,20 @@ def save(festival: LocalityFestival, data: ListData, checkin_list: CheckinList |
     checkin_list.closes_at = data.closes_at
     db.session.commit()
     return checkin_list
+
+
+def has_scans(checkin_list: CheckinList) -> bool:
+    return db.session.scalar(select(Scan.id).where(Scan.list_id == checkin_list.id).limit(1)) is not None
+
+
+def delete(checkin_list: CheckinList) -> None:
+    """Delete a list nobody has scanned on yet (its scans and check-ins are the record of the day). Commits."""
+    if has_scans(checkin_list):
+        raise DomainError(
+            _l("This list has scans: it cannot be deleted. Change its times to close it instead."), "list_has_scans"
+        )
+    db.session.delete(checkin_list)
+    db.session.commit()
 
 
 def lists_of(festival_id: int) -> list[CheckinList]:

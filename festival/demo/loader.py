@@ -16,7 +16,7 @@ from sqlalchemy import select
 from festival.accounts import services as accounts
 from festival.accounts.models import Role, User
 from festival.demo.program import ensure_program
-from festival.demo.registrations import add_registrations
+from festival.demo.registrations import add_checkin_lists, add_registrations
 from festival.editions import services as editions
 from festival.editions.models import Edition, EditionStatus, FestivalStatus, LocalityFestival
 from festival.extensions import db
@@ -222,6 +222,7 @@ def load_demo(today: date, rows: list[Row], instance_path: str, progress=None) -
     )
 
     add_registrations(upcoming)
+    add_checkin_lists(upcoming)
 
     password = demo_password(instance_path)
     result = DemoResult(password=password, years=(last.year, upcoming.year), practice_day=today)

@@ -2,7 +2,8 @@
 to show: on every upcoming festival day with a published program, residents registered for the items that take
 registrations (the first items fill up and keep a waiting list), and two delegates invited to the day.
 
-Idempotent: a quota that already holds registrations is left as it is (organizers may have changed it).
+Idempotent: a quota that already holds registrations is left as it is (organizers may have changed it). Each
+festival day with registrations gets its entrance list for check-in (kept as it is when it exists).
 """
 
 from __future__ import annotations
@@ -80,3 +81,21 @@ def add_registrations(edition: Edition) -> int:
                 services.invite(quota, data)
                 added += 1
     return added
+
+
+def add_checkin_lists(edition: Edition) -> int:
+    """The entrance list (lists.ensure_day_list, default window) of every festival day of the edition that has
+    registrations, so that the check-in pages have something to show; returns how many were made."""
+    from festival.checkin import lists
+    from festival.checkin.models import CheckinList
+
+    with_registrations = select(Registration.festival_id).distinct()
+    festivals = db.session.scalars(
+        select(LocalityFestival)
+        .where(LocalityFestival.edition_id == edition.id, LocalityFestival.id.in_(with_registrations))
+        .where(~LocalityFestival.id.in_(select(CheckinList.festival_id).where(CheckinList.item_id.is_(None))))
+        .order_by(LocalityFestival.id)
+    ).all()
+    for festival in festivals:
+        lists.ensure_day_list(festival)
+    return len(festivals)

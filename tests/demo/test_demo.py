@@ -169,3 +169,12 @@ def test_the_demo_has_registrations_a_waiting_list_and_invitations(database, app
 
     confirmed = next(r for r in rows if r.status == "confirmed")
     assert key_ring().verify(services.ticket_text(confirmed)).registration_id == confirmed.id
+    # The festival days with registrations have their entrance list, so the check-in hub shows content.
+    from festival.checkin.admin import list_lines
+    from festival.checkin.models import CheckinList
+
+    festival_ids = {r.festival_id for r in rows}
+    entrances = db.session.scalars(select(CheckinList).where(CheckinList.item_id.is_(None))).all()
+    assert {cl.festival_id for cl in entrances} == festival_ids and len(entrances) == len(festival_ids)
+    line = list_lines(entrances[0].festival)[0]
+    assert line.expected > 0 and line.checked_in == 0

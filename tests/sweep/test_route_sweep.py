@@ -63,6 +63,7 @@ def sweep_world(world, make):
     return {
         "samples": {
             **tickets["samples"],
+            **make.checkin(world, tickets)["samples"],
             **poster_samples(world["festival"]),
             "code": "01",
             "year": str(world["edition"].year),
