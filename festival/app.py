@@ -94,9 +94,9 @@ def _register_blueprints(app: Flask) -> None:
     from festival.attendees.views import bp as attendees_bp
     from festival.audit.views import bp as audit_bp
     from festival.calendar.views import bp as calendar_bp
+    from festival.checkin.admin_views import bp as checkin_admin_bp
     from festival.checkin.live_views import bp as checkin_live_bp
     from festival.checkin.self_views import bp as checkin_self_bp
-    from festival.checkin.admin_views import bp as checkin_admin_bp
     from festival.dashboard.views import bp as dashboard_bp
     from festival.editions.views import bp as editions_bp
     from festival.festivals.views import bp as festivals_bp
