@@ -22,6 +22,7 @@ from festival.api.registrations import RegistrationBlueprint, _domain_error
 from festival.checkin import bundle as bundles
 from festival.checkin import devices
 from festival.checkin import lists as list_rules
+from festival.checkin.models import Result
 from festival.checkin.scanning import Answer, Row, record, scan
 from festival.core.errors import DomainError
 from festival.core.time import utcnow
@@ -84,8 +85,9 @@ def _private(response):
     return response
 
 
-def answer_json(answer: Answer) -> dict:
-    return {**answer.to_json(), "message": str(answer.result.label), "colour": answer.result.colour}
+def answer_json(answer: Answer, labels: dict | None = None) -> dict:
+    message = labels[answer.result] if labels is not None else str(answer.result.label)
+    return {**answer.to_json(), "message": message, "colour": answer.result.colour}
 
 
 def _lists_json(festival_id: int) -> list[dict]:
@@ -140,7 +142,8 @@ def scan_code(code: str, list_id: int | None, nonce: str | None):
         checkin_list = list_rules.ensure_day_list(device.festival)
     else:
         checkin_list = list_rules.get_for_festival(list_id, device.festival_id)
-    return answer_json(scan(device, checkin_list, code, nonce))
+    # A response, not a dict: the answer is built here, and not dumped again through the documented schema.
+    return jsonify(answer_json(scan(device, checkin_list, code, nonce)))
 
 
 def _row_error(index: int, nonce, code: str, detail) -> dict:
@@ -148,7 +151,7 @@ def _row_error(index: int, nonce, code: str, detail) -> dict:
             "error": {"code": code, "detail": str(detail)}}  # fmt: skip
 
 
-def _parse_row(index: int, raw, list_ids: set[int]) -> Row | dict:
+def _parse_row(index: int, raw, list_ids) -> Row | dict:
     if not isinstance(raw, dict):
         return _row_error(index, None, "invalid_row", _l("A scan must be an object."))
     nonce = raw.get("nonce")
@@ -187,21 +190,19 @@ def sync(device_time: datetime, pending: int | None, scans: list):
     device = g.device
     if len(scans) > BATCH_MAX:
         raise DomainError(_l("Send at most 20,000 scans per batch."), "batch_too_large", status=413)
-    list_ids = {cl.id for cl in list_rules.lists_of(device.festival_id)}
-    parsed = [_parse_row(i, raw, list_ids) for i, raw in enumerate(scans)]
+    lists = {cl.id: cl for cl in list_rules.lists_of(device.festival_id)}
+    parsed = [_parse_row(i, raw, lists.keys()) for i, raw in enumerate(scans)]
     rows = [p for p in parsed if isinstance(p, Row)]
-    answers = iter(record(device, rows, device_now=device_time, pending=pending)) if rows else iter(())
+    answers = iter(record(device, rows, lists=lists, device_now=device_time, pending=pending) if rows else ())
     now = utcnow()
+    labels = {result: str(result.label) for result in Result}
     results = []
     for index, item in enumerate(parsed):
-        results.append({"index": index, **answer_json(next(answers))} if isinstance(item, Row) else item)
+        results.append({"index": index, **answer_json(next(answers), labels)} if isinstance(item, Row) else item)
     offset = int((now - device_time).total_seconds() * 1000)
-    return {
-        "results": results,
-        "server_time": now.isoformat(),
-        "clock_offset_ms": offset,
-        "corrected": abs(offset) > 120_000,
-    }
+    body = {"results": results, "server_time": now.isoformat(), "clock_offset_ms": offset,
+            "corrected": abs(offset) > 120_000}  # fmt: skip
+    return jsonify(body)  # as built: 10,000 rows are not dumped again through the documented schema
 
 
 @bp.route("/lists/<int:list_id>/bundle", methods=["GET"])

@@ -14,6 +14,7 @@ from enum import Enum
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from festival.agenda.models import AgendaItem
 from festival.checkin.models import Admits, CheckinList, Scan
@@ -137,11 +138,14 @@ def delete(checkin_list: CheckinList) -> None:
     db.session.commit()
 
 
+def _with_owner(statement):
+    """With the festival day and the item loaded alongside: `span` needs their times, a scan needs `span`."""
+    return statement.options(joinedload(CheckinList.festival), joinedload(CheckinList.item))
+
+
 def lists_of(festival_id: int) -> list[CheckinList]:
-    return db.session.scalars(
-        select(CheckinList).where(CheckinList.festival_id == festival_id).order_by(CheckinList.item_id.is_not(None),
-                                                                                    CheckinList.id)
-    ).all()  # fmt: skip
+    statement = select(CheckinList).where(CheckinList.festival_id == festival_id)
+    return db.session.scalars(_with_owner(statement).order_by(CheckinList.item_id.is_not(None), CheckinList.id)).all()
 
 
 def ensure_day_list(festival: LocalityFestival) -> CheckinList:
@@ -157,7 +161,9 @@ def ensure_day_list(festival: LocalityFestival) -> CheckinList:
 
 def get_for_festival(list_id: int, festival_id: int) -> CheckinList:
     """A list of this festival day; NotFound for any other (never saying it exists elsewhere)."""
-    found = db.session.get(CheckinList, list_id) if isinstance(list_id, int) and 0 < list_id < 2**31 else None
+    found = None
+    if isinstance(list_id, int) and 0 < list_id < 2**31:
+        found = db.session.scalar(_with_owner(select(CheckinList).where(CheckinList.id == list_id)))
     if found is None or found.festival_id != festival_id:
         raise NotFound(_l("This festival day has no such check-in list."), "list_not_found")
     return found
