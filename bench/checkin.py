@@ -222,7 +222,7 @@ def sync_report(base: str, list_id: int, token: str, batches: list[list[str]]) -
                     "nonce": uuid.uuid4().hex,
                     "list_id": list_id,
                     "code": code,
-                    "scanned_at": (now - timedelta(seconds=len(codes) - i)).isoformat(),
+                    "scanned_at": (now - timedelta(milliseconds=150 * (len(codes) - i))).isoformat(),
                 }
                 for i, code in enumerate(codes)
             ],  # fmt: skip
