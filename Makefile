@@ -41,6 +41,7 @@ endif
 	$(PY) bench/conflicts.py
 	$(PY) bench/feeds.py
 	$(PY) bench/registration.py
+	$(PY) bench/scanner.py
 
 lint: setup
 	$(VENV)/bin/ruff check festival tests bench

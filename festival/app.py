@@ -94,6 +94,7 @@ def _register_blueprints(app: Flask) -> None:
     from festival.attendees.views import bp as attendees_bp
     from festival.audit.views import bp as audit_bp
     from festival.calendar.views import bp as calendar_bp
+    from festival.checkin.scanner_views import bp as scanner_bp
     from festival.dashboard.views import bp as dashboard_bp
     from festival.editions.views import bp as editions_bp
     from festival.festivals.views import bp as festivals_bp
@@ -118,6 +119,7 @@ def _register_blueprints(app: Flask) -> None:
         mail_bp,
         registration_bp,
         calendar_bp,
+        scanner_bp,
         api_page_bp,
     )
     for bp in blueprints:
