@@ -10,7 +10,8 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from festival.checkin.models import CheckIn, Scan
+from festival.checkin import devices
+from festival.checkin.models import CheckIn, Device, Scan
 from festival.extensions import db
 from tests.browser.fixtures import CHROMIUM, CHROMIUM_ARGS
 from tests.checkin.scanner_support import enrol, forged, phone, qr_video, wedge
@@ -139,4 +140,68 @@ def test_the_camera_reads_a_real_tickets_qr_code_and_admits_it_without_typing(ca
     assert page.text_content("#result-name") == gate["more"][1].full_name
     assert page.input_value("#wedge") == ""
     assert count(CheckIn, CheckIn.registration_id == gate["more"][1].id) == 1
+    context.close()
+
+
+def test_an_used_enrolment_code_is_explained_an_unchanged_ticket_list_is_not_downloaded_again_and_a_revoked_phone_stops(
+    chromium, live_server, gate, world
+):
+    context = phone(chromium)
+    page = enrol(context, live_server, world["festival"], "Cổng 1")
+    with page.expect_response(lambda r: "/bundle" in r.url) as refreshed:
+        page.reload()
+    assert refreshed.value.status == 304
+    page.wait_for_selector("body[data-ready='1']")
+
+    device = db.session.scalar(select(Device).where(Device.name == "Cổng 1"))
+    devices.revoke(device)
+    page.locator("#wedge").press_sequentially(gate["codes"][1])
+    page.keyboard.press("Enter")
+    page.wait_for_selector("body[data-revoked='1']")
+    assert page.is_visible("#notice") and page.is_disabled("#wedge")
+    assert count(CheckIn) == 0
+
+    used = devices.start_enrolment(world["festival"])
+    devices.enrol(used.code, "Đã dùng")
+    other = context.new_page()
+    other.goto(f"{live_server}/checkin/enrol#{used.code}")
+    other.click("#enrol-button")
+    other.wait_for_selector("#enrol-error:visible")
+    assert "hãy xin mã mới" in other.text_content("#enrol-error")  # the server's words (410), in the page language
+    other.goto(f"{live_server}/checkin/enrol")
+    assert other.is_visible("#enrol-error") and other.is_disabled("#enrol-button")
+    context.close()
+
+
+def test_the_fallback_verifier_accepts_our_tickets_and_refuses_forged_ones_as_webcrypto_does(
+    chromium, live_server, gate
+):
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from festival.registration.tickets import KeyRing, TicketClaims, key_ring
+
+    ring = key_ring()
+    stranger = KeyRing(Ed25519PrivateKey.generate(), [])
+    claims = TicketClaims(ring.current_id, 2027, gate["registration"].id, None, gate["item"].id, False)
+    codes = [gate["codes"][0], gate["codes"][3], forged(gate["codes"][0]), stranger.sign(claims), "EABT" * 30, "x"]
+    context = phone(chromium)
+    page = context.new_page()
+    page.goto(f"{live_server}/checkin/scanner")
+    verdicts = page.evaluate(
+        """async ({keys, codes}) => {
+          const ticket = await import("/static/js/scanner/ticket.js");
+          const out = {};
+          for (const engine of ["webcrypto", "noble"]) {
+            const verifier = await ticket.makeVerifier(keys, engine);
+            out[verifier.engine] = [];
+            for (const code of codes) out[verifier.engine].push(Boolean(await verifier.verify(code)));
+          }
+          return out;
+        }""",
+        {"keys": ring.published(), "codes": codes},
+    )
+    assert verdicts == {
+        "webcrypto": [True, True, False, False, False, False],
+        "noble": [True, True, False, False, False, False],
+    }
     context.close()
