@@ -6,6 +6,7 @@ from Chromium's fake camera."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -203,5 +204,65 @@ def test_the_fallback_verifier_accepts_our_tickets_and_refuses_forged_ones_as_we
     assert verdicts == {
         "webcrypto": [True, True, False, False, False, False],
         "noble": [True, True, False, False, False, False],
+    }
+    context.close()
+
+
+def signed(registration) -> str:
+    from festival.registration.tickets import TicketClaims, key_ring
+
+    ring, quota = key_ring(), registration.quota
+    claims = TicketClaims(ring.current_id, quota.festival.edition.year, registration.id, None, quota.item_id, False)
+    return ring.sign(claims)
+
+
+def test_the_phone_decides_offline_what_the_server_decides(chromium, live_server, gate, world):
+    """The same tickets judged by the page's offline rules (judge.js, from each list's bundle) and by the scan
+    service: admitted, already in, cancelled, on the waiting list, another item's or kind's list, not open yet,
+    forged."""
+    from festival.checkin import bundle, lists, scanning
+    from festival.core.time import utcnow
+    from festival.registration import services
+
+    festival = world["festival"]
+    services.cancel(gate["more"][2])
+    scanning.scan(gate["device"], gate["list"], gate["codes"][1])  # already checked in at the entrance
+    checked = [
+        gate["list"],
+        lists.save(festival, lists.ListData(name="Chỉ đăng ký", admits="registrations", opens_at=utcnow())),
+        lists.save(festival, lists.ListData(name="Khen thưởng", item_id=world["item"].id, opens_at=utcnow())),
+        lists.save(festival, lists.ListData(name="Chưa mở", opens_at=utcnow() + timedelta(hours=1))),
+    ]
+    codes = [
+        *gate["codes"],
+        signed(gate["waiting"]),  # a ticket text, had one been issued (the ticket page shows none while waiting)
+        services.ticket_text(gate["invitation"]),
+        forged(gate["codes"][0]),
+        "not a ticket",
+    ]
+    bundles = [json.loads(json.dumps(bundle.build(cl))) for cl in checked]
+    context = phone(chromium)
+    page = context.new_page()
+    page.goto(f"{live_server}/checkin/scanner")
+    offline = page.evaluate(
+        """async ({bundles, codes}) => {
+          const {makeVerifier} = await import("/static/js/scanner/ticket.js");
+          const {indexBundle, judge} = await import("/static/js/scanner/judge.js");
+          const out = [];
+          for (const bundle of bundles) {
+            const index = indexBundle(bundle);
+            const verifier = await makeVerifier(index.keys);
+            const row = [];
+            for (const code of codes) row.push(judge(index, await verifier.verify(code), new Date(), new Map()).result);
+            out.push(row);
+          }
+          return out;
+        }""",
+        {"bundles": bundles, "codes": codes},
+    )
+    server = [[scanning.scan(gate["device"], cl, code).result.value for code in codes] for cl in checked]
+    assert offline == server
+    assert {"ok", "already_checked_in", "revoked", "waiting_list", "wrong_list", "not_open", "unknown"} <= {
+        result for row in server for result in row
     }
     context.close()
