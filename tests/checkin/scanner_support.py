@@ -33,8 +33,13 @@ def enrol(context, live_server: str, festival, name: str):
         page.wait_for_selector("body[data-ready='1']", timeout=READY_MS)
     except Exception as error:
         state = page.evaluate(
-            "() => ({body: {...document.body.dataset}, controller: Boolean(navigator.serviceWorker.controller), "
-            "notice: document.getElementById('notice').textContent})"
+            """async () => {
+              const registration = await navigator.serviceWorker.getRegistration();
+              const states = registration && ["installing", "waiting", "active"].map(
+                (k) => `${k}: ${registration[k] ? registration[k].state : "-"}`);
+              return {body: {...document.body.dataset}, worker: states,
+                      notice: document.getElementById('notice').textContent};
+            }"""
         )
         raise AssertionError(f"the scanner did not get ready offline: {state}") from error
     return page

@@ -24,6 +24,7 @@ const state = {
   reachable: navigator.onLine,
   pending: 0,
   revoked: false,
+  workerActive: false,
   busy: Promise.resolve(),
 };
 
@@ -228,9 +229,10 @@ const camera = new Camera($("camera-video"), (code) => enqueue(code));
 
 // --- start --------------------------------------------------------------------------------------------------
 
+// Ready to work offline: the list's bundle is stored and the service worker is active (it cached the shell
+// before activating, so a reload without network is served from it).
 function markReady() {
-  const worker = !("serviceWorker" in navigator) || navigator.serviceWorker.controller;
-  if (state.index && worker) document.body.dataset.ready = "1";
+  if (state.index && state.workerActive) document.body.dataset.ready = "1";
 }
 
 function focusWedge() {
@@ -291,8 +293,12 @@ async function start() {
   wire();
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register(URLS.worker).catch((error) => console.warn("service worker", error));
-    navigator.serviceWorker.addEventListener("controllerchange", markReady);
-    navigator.serviceWorker.ready.then(() => setTimeout(markReady, 0));
+    navigator.serviceWorker.ready.then(() => {
+      state.workerActive = true;
+      markReady();
+    });
+  } else {
+    state.workerActive = true;
   }
   state.token = await store.get("kv", "token");
   if (!state.token) {
