@@ -12,6 +12,7 @@ import { makeVerifier } from "./ticket.js";
 import { TEXTS, URLS, clock, format } from "./texts.js";
 
 const REFRESH_MS = 60000;
+const SCAN_WAIT_MS = 3000; // a slower answer at the door: decide here, upload later
 const $ = (id) => document.getElementById(id);
 
 const state = {
@@ -198,7 +199,8 @@ async function scan(raw) {
   const moment = new Date();
   if (navigator.onLine) {
     try {
-      const answer = await call("/scan", { token: state.token, method: "POST", body: { code, list_id: state.listId, nonce } });
+      const body = { code, list_id: state.listId, nonce };
+      const answer = await call("/scan", { token: state.token, method: "POST", body, wait: SCAN_WAIT_MS });
       state.reachable = true;
       showNetwork();
       if (answer.body.result === "ok" && !answer.body.reentry) await remember(answer.body.registration_id, answer.body.scanned_at);
