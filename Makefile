@@ -42,6 +42,7 @@ endif
 	$(PY) bench/feeds.py
 	$(PY) bench/registration.py
 	$(PY) bench/checkin.py
+	$(PY) bench/scanner.py
 
 lint: setup
 	$(VENV)/bin/ruff check festival tests bench

@@ -96,6 +96,7 @@ def _register_blueprints(app: Flask) -> None:
     from festival.calendar.views import bp as calendar_bp
     from festival.checkin.admin_views import bp as checkin_admin_bp
     from festival.checkin.live_views import bp as checkin_live_bp
+    from festival.checkin.scanner_views import bp as scanner_bp
     from festival.checkin.self_views import bp as checkin_self_bp
     from festival.dashboard.views import bp as dashboard_bp
     from festival.editions.views import bp as editions_bp
@@ -124,6 +125,7 @@ def _register_blueprints(app: Flask) -> None:
         checkin_live_bp,
         checkin_self_bp,
         checkin_admin_bp,
+        scanner_bp,
         api_page_bp,
     )
     for bp in blueprints:
