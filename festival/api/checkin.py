@@ -42,6 +42,7 @@ SECURITY_SCHEME = {
     "`flask devices enrol --festival ID`.",
 }
 BATCH_MAX = 20_000
+RESULT_VALUES = frozenset(r.value for r in Result)
 NONCE_MAX = 64
 
 
@@ -172,7 +173,9 @@ def _parse_row(index: int, raw, list_ids) -> Row | dict:
         return _row_error(
             index, nonce, "invalid_scanned_at", _l("A scan needs its time on the device, with its offset (ISO 8601).")
         )
-    return Row(nonce=nonce, list_id=list_id, code=code, device_time=device_time, offline=True)
+    local = raw.get("local_result")
+    local = local if isinstance(local, str) and local in RESULT_VALUES else None
+    return Row(nonce=nonce, list_id=list_id, code=code, device_time=device_time, offline=True, local_result=local)
 
 
 @bp.route("/sync", methods=["POST"])

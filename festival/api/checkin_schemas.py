@@ -108,8 +108,9 @@ class SyncRequest(ma.Schema):
         fields.Raw(),
         required=True,
         metadata={
-            "description": "Up to 20,000 scans, each {nonce, list_id, code, scanned_at (device time)}: each answered "
-            "on its own, a malformed one with an `error`."
+            "description": "Up to 20,000 scans, each {nonce, list_id, code, scanned_at (device time), and optionally "
+            "local_result: what the device decided}: each answered on its own, a malformed one with an `error`. "
+            "Only a scan the device admitted (local_result ok, or absent) can be listed as a duplicate."
         },
     )
 

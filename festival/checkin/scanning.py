@@ -56,6 +56,8 @@ class Row:
     code: str
     device_time: datetime | None = None
     offline: bool = False
+    # What the offline device decided, when it says: only an admission it made can be a duplicate.
+    local_result: str | None = None
 
 
 @dataclass
@@ -393,7 +395,7 @@ def _admit(ctx: _Context, candidates: list[tuple[Row, _Ticket]], tickets: dict[i
             answer.result, answer.reentry = Result.OK, True
         else:
             answer.result = Result.ALREADY_CHECKED_IN
-            answer.duplicate = row.offline
+            answer.duplicate = row.offline and row.local_result in (None, Result.OK.value)
         if answer.result is not Result.OK or answer.reentry:
             outcomes.append((answer, device_id, at))
     devices = _device_names({device_id for _a, device_id, _at in outcomes})

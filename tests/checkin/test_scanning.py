@@ -180,3 +180,15 @@ def test_an_enrolment_code_gives_one_device_and_expires(gate, world):
     with pytest.raises(Exception) as expired:
         devices.enrol(stale.code, "late")
     assert getattr(expired.value, "code", "") == "enrolment_expired"
+
+
+def test_a_scan_the_offline_phone_itself_refused_is_not_a_duplicate(gate):
+    code = gate["codes"][0]
+    admitted = offline(gate, code, 10)
+    admitted.local_result = "ok"
+    again = offline(gate, code, 5)
+    again.local_result = "already_checked_in"  # the phone knew: it had admitted the ticket itself
+    answers = record(gate["device"], [admitted, again], device_now=utcnow())
+    assert [a.result for a in answers] == [Result.OK, Result.ALREADY_CHECKED_IN]
+    assert not answers[1].duplicate
+    assert db.session.scalar(select(func.count()).select_from(Scan).where(Scan.duplicate.is_(True))) == 0

@@ -181,6 +181,10 @@ async function decideOffline(code, nonce, moment) {
   }
   const claims = await state.verifier.verify(code);
   const answer = judge(state.index, claims, moment, state.mine);
+  // What this phone decided goes up with the scan: the server lists as duplicates only admissions, not refusals.
+  await store.put("pending", {
+    nonce, list_id: state.listId, code, scanned_at: moment.toISOString(), local_result: answer.result,
+  });
   if (answer.result === "ok" && !answer.reentry) await remember(answer.registration_id, moment.toISOString());
   showResult(answer, true);
 }

@@ -42,7 +42,9 @@ export async function upload(token) {
     const body = {
       device_time: new Date().toISOString(),
       pending: waiting.length - start - batch.length, // what this phone still holds after this batch
-      scans: batch.map(({ nonce, list_id, code, scanned_at }) => ({ nonce, list_id, code, scanned_at })),
+      scans: batch.map(({ nonce, list_id, code, scanned_at, local_result }) => ({
+        nonce, list_id, code, scanned_at, ...(local_result ? { local_result } : {}),
+      })),
     };
     const answer = await call("/sync", { token, method: "POST", body, wait: 60000 });
     const answered = [];
