@@ -22,7 +22,6 @@ import argparse
 import gzip
 import json
 import secrets
-import subprocess
 import sys
 import time
 import urllib.error
@@ -166,19 +165,6 @@ def request(url: str, body: dict | None = None, headers: dict | None = None) -> 
         return error.code, error.read(), dict(error.headers), time.perf_counter() - start
 
 
-def run_wrk(wrk: str, base: str, path: str, args, script: Path, script_args: list[str]) -> dict:
-    cmd = [wrk, "-t", str(args.threads), "-c", str(args.connections), "-d", f"{args.duration}s", "--timeout", "10s",
-           "-s", str(script), base + path, "--", *script_args]  # fmt: skip
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=args.duration + 60)
-    for line in proc.stdout.splitlines():
-        if line.startswith("BENCH_JSON "):
-            result = json.loads(line[len("BENCH_JSON ") :])
-            result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
-            result["errors"] = sum(result[k] for k in result if k.endswith("_errors") or k == "timeouts")
-            return result
-    sys.exit(f"bench: wrk gave no result (exit {proc.returncode}):\n{proc.stdout}{proc.stderr}")
-
-
 def bundle_report(base: str, list_id: int, token: str) -> tuple[str, dict]:
     url = f"{base}/api/v1/checkin/lists/{list_id}/bundle"
     auth = {"Authorization": f"Bearer {token}"}
@@ -243,10 +229,11 @@ def sync_report(base: str, list_id: int, token: str, batches: list[list[str]]) -
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    from registration import run_wrk
     from run import start_gunicorn, stop, wrk_path
 
-    wrk = wrk_path()
-    if not Path(wrk).exists():
+    args.wrk = wrk_path()
+    if not Path(args.wrk).exists():
         sys.exit("bench/checkin.py needs wrk (apt-get install wrk)")
     OUT.mkdir(parents=True, exist_ok=True)
     done = "function done" + (ROOT / "bench" / "wrk.lua").read_text().split("function done", 1)[1]
@@ -281,13 +268,13 @@ def main(argv: list[str] | None = None) -> int:
         scan_args = [str(CODES), token, str(list_id), str(args.connections)]
         results: dict[str, list[dict]] = {"/healthz": [], "POST /api/v1/checkin/scan": []}
         log("warm-up")
-        run_wrk(wrk, base, "/healthz", args, healthz_script, ["/healthz"])
-        run_wrk(wrk, base, "/api/v1/checkin/scan", args, SCAN_LUA, scan_args)
+        run_wrk(base, "/healthz", args, healthz_script, ["/healthz"])
+        run_wrk(base, "/api/v1/checkin/scan", args, SCAN_LUA, scan_args)
         for r in range(args.rounds):
             log(f"round {r + 1}/{args.rounds}")
-            results["/healthz"].append(run_wrk(wrk, base, "/healthz", args, healthz_script, ["/healthz"]))
+            results["/healthz"].append(run_wrk(base, "/healthz", args, healthz_script, ["/healthz"]))
             results["POST /api/v1/checkin/scan"].append(
-                run_wrk(wrk, base, "/api/v1/checkin/scan", args, SCAN_LUA, scan_args)
+                run_wrk(base, "/api/v1/checkin/scan", args, SCAN_LUA, scan_args)
             )
         ratios = [s["rps"] / h["rps"] for s, h in zip(results["POST /api/v1/checkin/scan"], results["/healthz"],
                                                        strict=True)]  # fmt: skip

@@ -4,7 +4,6 @@ local time (Asia/Ho_Chi_Minh)."""
 from __future__ import annotations
 
 import re
-from datetime import datetime, time
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
@@ -12,9 +11,9 @@ from wtforms import BooleanField, HiddenField, IntegerField, SelectField, String
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from festival.attendees.services import CAPACITY_MAX, QuotaSettings
-from festival.core.forms import BaseForm, Filled, day_field
+from festival.core.forms import BaseForm, Filled, WindowMixin, day_field
 from festival.core.params import parse_id
-from festival.core.time import local_to_utc, to_local
+from festival.core.time import to_local
 from festival.program.forms import ClockField
 from festival.registration import services as registration
 
@@ -23,12 +22,6 @@ class ActionForm(BaseForm):
     """A button that posts (cancel, mark present): the CSRF token and what to do."""
 
     present = HiddenField()
-
-
-def _moment(day_field_, clock_field) -> datetime | None:
-    if day_field_.data is None:
-        return None
-    return local_to_utc(day_field_.data, clock_field.data or time(0, 0))
 
 
 def quota_prefix(item_id: int | None) -> str:
@@ -47,7 +40,7 @@ def parse_quota_prefix(value: str | None) -> tuple[bool, int | None]:
 _PREFIX = re.compile(r"quota-(?P<item>day|[0-9]{1,10})")
 
 
-class QuotaForm(BaseForm):
+class QuotaForm(WindowMixin, BaseForm):
     """One quota's settings (prefixed: quota_prefix)."""
 
     capacity = IntegerField(
@@ -63,14 +56,6 @@ class QuotaForm(BaseForm):
     waiting_list = BooleanField(_l("Keep a waiting list when full"))
     count_invitations = BooleanField(_l("Invitations take places of the capacity"))
 
-    def validate_opens_time(self, field):
-        if field.data and self.opens_day.data is None and not self.opens_day.errors:
-            raise ValidationError(_l("Enter the day too."))
-
-    def validate_closes_time(self, field):
-        if field.data and self.closes_day.data is None and not self.closes_day.errors:
-            raise ValidationError(_l("Enter the day too."))
-
     def fill(self, quota) -> None:
         """Show a saved (or default) quota's settings."""
         self.capacity.data = quota.capacity
@@ -84,8 +69,8 @@ class QuotaForm(BaseForm):
 
     def settings(self) -> QuotaSettings:
         return QuotaSettings(
-            opens_at=_moment(self.opens_day, self.opens_time),
-            closes_at=_moment(self.closes_day, self.closes_time),
+            opens_at=self.moment("opens"),
+            closes_at=self.moment("closes"),
             accepting=self.accepting.data,
             waiting_list=self.waiting_list.data,
             count_invitations=self.count_invitations.data,

@@ -3,7 +3,7 @@ every other time of the dashboard; an empty opening or closing time means the de
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectField, StringField
@@ -11,8 +11,8 @@ from wtforms.validators import Length, Optional, ValidationError
 
 from festival.checkin import lists as list_rules
 from festival.checkin.models import Admits, CheckinList
-from festival.core.forms import BaseForm, day_field
-from festival.core.time import local_to_utc, to_local
+from festival.core.forms import BaseForm, WindowMixin, day_field
+from festival.core.time import to_local
 from festival.program.forms import ClockField
 
 # Days outside these years are typing mistakes (and would not convert to UTC at the ends of the calendar).
@@ -23,18 +23,12 @@ class ActionForm(BaseForm):
     """A button that posts (create the entrance list, delete, revoke, enrol): the CSRF token only."""
 
 
-def _moment(day_field_, clock_field):
-    if day_field_.data is None:
-        return None
-    return local_to_utc(day_field_.data, clock_field.data or time(0, 0))
-
-
 def _check_year(field) -> None:
     if isinstance(field.data, date) and not YEAR_MIN <= field.data.year <= YEAR_MAX:
         raise ValidationError(_l("Enter a day between %(first)s and %(last)s.", first=YEAR_MIN, last=YEAR_MAX))
 
 
-class ListForm(BaseForm):
+class ListForm(WindowMixin, BaseForm):
     name = StringField(
         _l("Name"),
         validators=[Optional(), Length(max=list_rules.NAME_MAX)],
@@ -53,14 +47,6 @@ class ListForm(BaseForm):
 
     def validate_closes_day(self, field):
         _check_year(field)
-
-    def validate_opens_time(self, field):
-        if field.data and self.opens_day.data is None and not self.opens_day.errors:
-            raise ValidationError(_l("Enter the day too."))
-
-    def validate_closes_time(self, field):
-        if field.data and self.closes_day.data is None and not self.closes_day.errors:
-            raise ValidationError(_l("Enter the day too."))
 
     def set_items(self, items) -> None:
         self.item.choices = [("", str(_l("The festival day as a whole")))] + [
@@ -83,8 +69,8 @@ class ListForm(BaseForm):
             item_id=int(self.item.data) if self.item.data else None,
             admits=self.admits.data,
             reentry=bool(self.reentry.data),
-            opens_at=_moment(self.opens_day, self.opens_time),
-            closes_at=_moment(self.closes_day, self.closes_time),
+            opens_at=self.moment("opens"),
+            closes_at=self.moment("closes"),
         )
 
 

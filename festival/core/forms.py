@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime, time
 
 from flask import flash, has_request_context
 from flask_babel import get_translations
@@ -15,6 +15,7 @@ from wtforms.validators import InputRequired, Optional, StopValidation
 from wtforms.widgets import TextInput
 
 from festival.core.errors import DomainError
+from festival.core.time import local_to_utc
 
 DAY_FORMAT = "%d/%m/%Y"
 DAY_PLACEHOLDER = "dd/mm/yyyy"
@@ -159,6 +160,29 @@ class Filled(InputRequired):
             return
         field.errors[:] = []
         raise StopValidation(self.message or field.gettext("This field is required."))
+
+
+class WindowMixin:
+    """A form with an opening and a closing moment, each a day field and a clock field (`opens_day`,
+    `opens_time`, `closes_day`, `closes_time`): a time needs its day, and `moment("opens")` is the UTC instant
+    (midnight when only the day is given), None when the day is empty."""
+
+    def validate_opens_time(self, field):
+        _time_needs_day(self.opens_day, field)
+
+    def validate_closes_time(self, field):
+        _time_needs_day(self.closes_day, field)
+
+    def moment(self, name: str) -> datetime | None:
+        day, clock = getattr(self, f"{name}_day"), getattr(self, f"{name}_time")
+        if day.data is None:
+            return None
+        return local_to_utc(day.data, clock.data or time(0, 0))
+
+
+def _time_needs_day(day, clock) -> None:
+    if clock.data and day.data is None and not day.errors:
+        raise ValidationError(_l("Enter the day too."))
 
 
 def day_field(label, required: bool = True, **kwargs) -> DayField:
