@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import quote, urlencode, urlsplit
 
 from flask_babel import force_locale
-from sqlalchemy import inspect, select
+from sqlalchemy import inspect, select, text
 
 from festival.extensions import db
 
@@ -212,15 +212,33 @@ VOLATILE_COLUMNS = {"last_seen_at", "last_login_at", "updated_at"}
 VOLATILE_TABLE_COLUMNS = {("user_sessions", "address")}
 
 
-_STATEMENTS: dict[str, list] = {}
+_STATEMENTS: dict[str, object] = {}
 
 
-def _statements() -> list:
-    """One SELECT per table of the database (the schema does not change during a run: built once per database)."""
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _table_digest(dialect: str, table, columns) -> str:
+    """A scalar subquery folding a table's rows, in primary key order, into one text (its MD5 on PostgreSQL)."""
+    names = [_quoted(c.name) for c in columns]
+    order = ", ".join(_quoted(c.name) for c in (list(table.primary_key.columns) or columns))
+    if dialect == "postgresql":
+        return (
+            f"(SELECT md5(coalesce(string_agg(ROW({', '.join(names)})::text, '|' ORDER BY {order}), '')) "
+            f"FROM {_quoted(table.name)})"
+        )
+    row = " || ',' || ".join(f"quote({n})" for n in names)
+    return f"(SELECT group_concat({row}, '|') FROM (SELECT * FROM {_quoted(table.name)} ORDER BY {order}))"
+
+
+def _statement():
+    """One SELECT of every table's digest (one round trip; the schema does not change during a run, so it is built
+    once per database)."""
     key = str(db.engine.url)
     if key not in _STATEMENTS:
         names = set(inspect(db.engine).get_table_names())
-        statements = []
+        parts = []
         for table in db.metadata.sorted_tables:
             if table.name not in names:
                 continue
@@ -229,22 +247,17 @@ def _statements() -> list:
                 for c in table.c
                 if c.name not in VOLATILE_COLUMNS and (table.name, c.name) not in VOLATILE_TABLE_COLUMNS
             ]
-            order = list(table.primary_key.columns) or columns
-            statements.append((table.name, select(*columns).order_by(*order)))
-        _STATEMENTS[key] = statements
+            parts.append(_table_digest(db.engine.dialect.name, table, columns))
+        _STATEMENTS[key] = text("SELECT " + ", ".join(parts))
     return _STATEMENTS[key]
 
 
 def snapshot() -> str:
     """A digest of every row of every table (but columns that change on reading, such as "last seen")."""
-    digest = hashlib.sha256()
     db.session.rollback()
-    for name, statement in _statements():
-        for row in db.session.execute(statement):
-            digest.update(repr(tuple(row)).encode())
-        digest.update(name.encode())
+    row = db.session.execute(_statement()).one()
     db.session.rollback()
-    return digest.hexdigest()
+    return hashlib.sha256(repr(tuple(row)).encode()).hexdigest()
 
 
 def expected_title(app, status: int, lang: str) -> str:
