@@ -15,7 +15,8 @@ from pathlib import Path
 from urllib.parse import quote, urlencode, urlsplit
 
 from flask_babel import force_locale
-from sqlalchemy import inspect, select, text
+from sqlalchemy import event, inspect, select, text
+from sqlalchemy.engine import Engine
 
 from festival.extensions import db
 
@@ -250,6 +251,22 @@ def _statement():
             parts.append(_table_digest(db.engine.dialect.name, table, columns))
         _STATEMENTS[key] = text("SELECT " + ", ".join(parts))
     return _STATEMENTS[key]
+
+
+_WRITES = {"count": 0}
+_WRITING = ("INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER", "TRUNCATE", "WITH")
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _count_writes(conn, cursor, statement, parameters, context, executemany) -> None:
+    if statement.lstrip()[:8].upper().startswith(_WRITING):
+        _WRITES["count"] += 1
+
+
+def writes() -> int:
+    """How many statements that may write the database have run so far (every engine of the process): while it
+    stays the same, no table changed and a snapshot would be the same as the last one."""
+    return _WRITES["count"]
 
 
 def snapshot() -> str:
