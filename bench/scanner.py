@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import logging
 import os
 import sys
 import threading
@@ -98,6 +99,7 @@ def verify_speed(app, args) -> list[dict]:
     from werkzeug.serving import make_server
 
     keys, codes = signed_tickets(args.tickets)
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request between the figures
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
