@@ -15,9 +15,9 @@ from flask import Blueprint, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from festival.calendar.render import public_base
 from festival.core.cache import cached_text
 from festival.core.i18n import current_language
+from festival.core.web import public_base
 from festival.editions import services as editions
 from festival.editions.models import Edition, LocalityFestival
 from festival.extensions import db

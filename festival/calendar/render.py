@@ -19,18 +19,11 @@ from festival.agenda.models import AgendaItem, ItemKind, Part, ParticipantRole
 from festival.calendar import ics
 from festival.calendar.feeds import Feed
 from festival.core.i18n import current_language
+from festival.core.web import public_base
 from festival.extensions import db
 from festival.localities.models import NATION_CODE, Locality
 
 CHUNK = 500
-
-
-def public_base() -> str:
-    """The site's address for links in a feed (PUBLIC_BASE_URL, else the address of the current request)."""
-    base = current_app.config.get("PUBLIC_BASE_URL")
-    if not base and has_request_context():
-        base = request.host_url
-    return (base or "http://127.0.0.1:5000").rstrip("/")
 
 
 class _Writer:

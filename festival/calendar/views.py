@@ -17,7 +17,7 @@ from festival.calendar import feeds, personal, render, validators
 from festival.calendar.links import register_links
 from festival.core.errors import DomainError
 from festival.core.i18n import current_language
-from festival.core.web import problem
+from festival.core.web import problem, public_base
 from festival.extensions import db
 from festival.registration import personal_feed
 
@@ -53,7 +53,7 @@ def _answer(build: Callable[[feeds.FeedFilters], feeds.Feed], *, download: bool 
         return response
     with force_locale(lang):  # the feed's name in its language
         feed = build(filters)  # NotFound for an unknown year, code or id
-    response = Response(render.stream(feed, lang, render.public_base()), mimetype=MIMETYPE, headers=headers)
+    response = Response(render.stream(feed, lang, public_base()), mimetype=MIMETYPE, headers=headers)
     response.set_etag(tag)
     response.last_modified = validators.first_seen(tag)
     disposition = "attachment" if download else "inline"
@@ -99,7 +99,7 @@ def mine(token: str):
     if validators.not_modified(tag, request.if_none_match, request.if_modified_since):
         response = Response(status=304, headers=headers)
     else:
-        body = personal.text(registration, lang, render.public_base())
+        body = personal.text(registration, lang, public_base())
         response = Response(body, mimetype=MIMETYPE, headers=headers)
         response.headers["Content-Disposition"] = 'inline; filename="ngay-hoi-cua-toi.ics"'
     response.set_etag(tag)

@@ -13,7 +13,6 @@ from datetime import datetime, timedelta
 
 import qrcode
 import qrcode.image.svg
-from flask import current_app, has_request_context, request
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, selectinload
 
@@ -23,6 +22,7 @@ from festival.checkin import lists as list_rules
 from festival.checkin.models import RESULTS, Admits, CheckIn, CheckinList, Device, Result, Scan
 from festival.core.pagination import Page, paginate
 from festival.core.params import parse_id
+from festival.core.web import public_base
 from festival.editions.models import LocalityFestival
 from festival.extensions import db
 from festival.registration.models import Registration, RegistrationKind, RegistrationQuota, RegistrationStatus
@@ -162,10 +162,7 @@ def get_device(festival: LocalityFestival, device_id: int) -> Device | None:
 def enrolment_url(code: str) -> str:
     """The address the enrolment QR code holds: the scanner's enrolment page, the code in the fragment (never in
     a query string, which servers and proxies log)."""
-    base = current_app.config.get("PUBLIC_BASE_URL")
-    if not base and has_request_context():
-        base = request.host_url
-    return (base or "http://127.0.0.1:5000").rstrip("/") + ENROL_PATH + "#" + code
+    return public_base() + ENROL_PATH + "#" + code
 
 
 def qr_svg(text: str) -> str:

@@ -15,7 +15,6 @@ import secrets
 
 import qrcode
 import qrcode.image.svg
-from flask import current_app, has_request_context, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -23,6 +22,7 @@ from sqlalchemy import select
 from festival.checkin import devices, scanning
 from festival.checkin.models import CheckinList, Device, DeviceKind
 from festival.core.errors import DomainError, NotFound
+from festival.core.web import public_base
 from festival.editions.models import LocalityFestival
 from festival.extensions import db
 from festival.organizations.contacts import normalise_phone
@@ -52,11 +52,8 @@ def replace_poster_token(checkin_list: CheckinList) -> str:
 
 
 def poster_url(token: str) -> str:
-    """The address the poster's QR code holds (PUBLIC_BASE_URL, else the address of the current request)."""
-    base = current_app.config.get("PUBLIC_BASE_URL")
-    if not base and has_request_context():
-        base = request.host_url
-    return (base or "http://127.0.0.1:5000").rstrip("/") + POSTER_PATH + token
+    """The address the poster's QR code holds (festival.core.web.public_base)."""
+    return public_base() + POSTER_PATH + token
 
 
 def list_by_poster(token: str) -> CheckinList:

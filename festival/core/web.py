@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, g, jsonify, make_response, render_template, request
+from flask import Flask, current_app, g, has_request_context, jsonify, make_response, render_template, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -47,6 +47,15 @@ def local_target(target: str | None) -> str | None:
 
 def wants_json() -> bool:
     return request.path.startswith("/api/")
+
+
+def public_base() -> str:
+    """The site's address for links that leave the page (feeds, e-mails, QR codes): PUBLIC_BASE_URL, else the
+    address of the current request, without a trailing slash."""
+    base = current_app.config.get("PUBLIC_BASE_URL")
+    if not base and has_request_context():
+        base = request.host_url
+    return (base or "http://127.0.0.1:5000").rstrip("/")
 
 
 def problem(status: int, title: str, detail: str = "", code: str | None = None, **extra):

@@ -11,7 +11,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import current_app, has_request_context, request
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
@@ -19,6 +19,7 @@ from festival.core.db import commit_unique
 from festival.core.errors import DomainError, NotFound
 from festival.core.text import nfc, printable, search_key
 from festival.core.time import utcnow
+from festival.core.web import public_base
 from festival.extensions import db
 from festival.organizations.contacts import normalise_email, normalise_phone
 from festival.registration import capacity, notify
@@ -329,11 +330,8 @@ def ticket_text(registration: Registration) -> str | None:
 
 
 def ticket_url(registration: Registration) -> str:
-    """The ticket page's full address (PUBLIC_BASE_URL, else the address of the current request)."""
-    base = current_app.config.get("PUBLIC_BASE_URL")
-    if not base and has_request_context():
-        base = request.host_url
-    return (base or "http://127.0.0.1:5000").rstrip("/") + TICKET_PATH + registration.token
+    """The ticket page's full address (festival.core.web.public_base)."""
+    return public_base() + TICKET_PATH + registration.token
 
 
 def ticket_ics(registration: Registration) -> bytes:
