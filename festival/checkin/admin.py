@@ -11,8 +11,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-import qrcode
-import qrcode.image.svg
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, selectinload
 
@@ -22,6 +20,7 @@ from festival.checkin import lists as list_rules
 from festival.checkin.models import RESULTS, Admits, CheckIn, CheckinList, Device, Result, Scan
 from festival.core.pagination import Page, paginate
 from festival.core.params import parse_id
+from festival.core.qr import address_svg
 from festival.core.web import public_base
 from festival.editions.models import LocalityFestival
 from festival.extensions import db
@@ -166,13 +165,8 @@ def enrolment_url(code: str) -> str:
 
 
 def qr_svg(text: str) -> str:
-    """`text` as an inline SVG QR code (white background: phones read it on any page colour)."""
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=10, border=4)
-    code.add_data(text)
-    code.make(fit=True)
-    image = code.make_image(image_factory=qrcode.image.svg.SvgPathFillImage)
-    svg = image.to_string(encoding="unicode")
-    return svg.replace("<svg ", '<svg role="img" class="enrol-qr-code" ', 1)
+    """`text` as an inline SVG QR code, labelled for the page."""
+    return address_svg(text).replace("<svg ", '<svg role="img" class="enrol-qr-code" ', 1)
 
 
 # --- the scans log and the duplicates ---------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from festival.checkin.self_forms import FindForm, NewPosterForm, TapForm
 from festival.core.errors import DomainError
 from festival.core.forms import show_error
 from festival.core.limits import ticket_lookup_limit
+from festival.core.qr import address_svg
 from festival.extensions import db
 from festival.program.common import festival_in_scope
 
@@ -41,7 +42,7 @@ def poster(festival_id: int, list_id: int):
     festival = festival_in_scope(festival_id)
     checkin_list = lists.get_for_festival(list_id, festival.id)
     url = selfcheck.poster_url(selfcheck.poster_token(checkin_list))
-    svg = selfcheck.poster_qr_svg(url)
+    svg = address_svg(url)
     opens, closes = lists.span(checkin_list)
     owner = checkin_list.item or festival
     return render_template(

@@ -13,8 +13,6 @@ from __future__ import annotations
 import re
 import secrets
 
-import qrcode
-import qrcode.image.svg
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -31,9 +29,8 @@ from festival.registration.models import Registration, RegistrationStatus
 
 POSTER_PATH = "/checkin/self/"
 TOKEN_LENGTH = 43
-TAIL = 4  # characters of the ticket code people type
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
-_TAIL = re.compile(r"[A-Za-z0-9]{4}")
+_TAIL = re.compile(rf"[A-Za-z0-9]{{{registration.TICKET_CODE_TAIL}}}")
 
 
 def poster_token(checkin_list: CheckinList) -> str:
@@ -106,19 +103,6 @@ def find_code(checkin_list: CheckinList, phone: str, tail: str) -> str | None:
     ).all()
     for candidate in candidates:
         text = registration.ticket_text(candidate)
-        if text and text[-TAIL:].upper() == tail.upper():
+        if text and registration.ticket_code_tail(text).upper() == tail.upper():
             return text
     return None
-
-
-def code_tail(text: str | None) -> str:
-    """What the ticket page shows under the QR code: the code's last characters."""
-    return text[-TAIL:] if text else ""
-
-
-def poster_qr_svg(url: str) -> str:
-    """The poster's QR code of `url` as SVG (black squares on white, 4 modules of quiet zone; prints at any size)."""
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=4, box_size=10)
-    code.add_data(url)
-    code.make(fit=True)
-    return code.make_image(image_factory=qrcode.image.svg.SvgPathImage).to_string(encoding="unicode")

@@ -231,7 +231,7 @@ def _ticket_context(registration: Registration) -> dict:
         # The QR code's text (kept by the phone for self check-in: static/js/ticket.js), and its last characters
         # for typing at the self check-in page without the ticket.
         "ticket_code": code,
-        "code_tail": code[-4:] if code else "",
+        "code_tail": services.ticket_code_tail(code),
         "position": lookup.waiting_position(registration),
         "ticket_url": services.ticket_url(registration),
         "feed": _feed_link(registration),

@@ -329,6 +329,14 @@ def ticket_text(registration: Registration) -> str | None:
     return ring.sign(claims)
 
 
+# The ticket code's last characters, shown under the QR code: with the phone number, what self check-in asks.
+TICKET_CODE_TAIL = 4
+
+
+def ticket_code_tail(text: str | None) -> str:
+    return text[-TICKET_CODE_TAIL:] if text else ""
+
+
 def ticket_url(registration: Registration) -> str:
     """The ticket page's full address (festival.core.web.public_base)."""
     return public_base() + TICKET_PATH + registration.token
