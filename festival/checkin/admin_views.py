@@ -16,9 +16,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
-from festival.accounts.auth import role_required
 from festival.accounts.models import Role
-from festival.checkin import admin, devices
+from festival.checkin import access, admin, devices
 from festival.checkin import lists as list_rules
 from festival.checkin.forms import FIELD_OF, ActionForm, ListForm
 from festival.checkin.models import Result
@@ -30,9 +29,6 @@ from festival.extensions import db
 from festival.program.common import festival_in_scope
 
 bp = Blueprint("checkin_admin", __name__, url_prefix="/dashboard/festivals/<int:festival_id>/checkin")
-
-staff = role_required(Role.ORGANIZER, Role.CHECKIN_STAFF)
-organizers = role_required(Role.ORGANIZER)
 
 
 @bp.context_processor
@@ -82,7 +78,7 @@ def _valid_post() -> None:
 
 
 @bp.get("")
-@staff
+@access.checkin_staff
 def hub(festival_id: int):
     festival = festival_in_scope(festival_id)
     return render_template(
@@ -98,7 +94,7 @@ def hub(festival_id: int):
 
 
 @bp.post("/entrance")
-@organizers
+@access.organizers
 def create_entrance(festival_id: int):
     festival = festival_in_scope(festival_id)
     _valid_post()
@@ -131,20 +127,20 @@ def _list_form(festival, checkin_list=None):
 
 
 @bp.route("/lists/new", methods=["GET", "POST"])
-@organizers
+@access.organizers
 def list_new(festival_id: int):
     return _list_form(festival_in_scope(festival_id))
 
 
 @bp.route("/lists/<int:list_id>/edit", methods=["GET", "POST"])
-@organizers
+@access.organizers
 def list_edit(festival_id: int, list_id: int):
     festival = festival_in_scope(festival_id)
     return _list_form(festival, _list_of(festival, list_id))
 
 
 @bp.post("/lists/<int:list_id>/delete")
-@organizers
+@access.organizers
 def list_delete(festival_id: int, list_id: int):
     festival = festival_in_scope(festival_id)
     checkin_list = _list_of(festival, list_id)
@@ -162,7 +158,7 @@ def list_delete(festival_id: int, list_id: int):
 
 
 @bp.post("/enrol")
-@staff
+@access.checkin_staff
 def enrol(festival_id: int):
     """A one-time enrolment code, shown as a QR code (never stored in clear, never in a URL the server sees)."""
     festival = festival_in_scope(festival_id)
@@ -185,7 +181,7 @@ def enrol(festival_id: int):
 
 
 @bp.route("/devices/<int:device_id>/revoke", methods=["GET", "POST"])
-@staff
+@access.checkin_staff
 def device_revoke(festival_id: int, device_id: int):
     festival = festival_in_scope(festival_id)
     device = _device_of(festival, device_id)
@@ -201,7 +197,7 @@ def device_revoke(festival_id: int, device_id: int):
 
 
 @bp.get("/scans")
-@staff
+@access.checkin_staff
 def scans(festival_id: int):
     festival = festival_in_scope(festival_id)
     filters = admin.ScanFilters.from_args(request.args)
@@ -217,7 +213,7 @@ def scans(festival_id: int):
 
 
 @bp.get("/duplicates")
-@staff
+@access.checkin_staff
 def duplicates(festival_id: int):
     festival = festival_in_scope(festival_id)
     found = admin.duplicates_page(festival, parse_page(request.args.get("page")))

@@ -70,11 +70,7 @@ def admits_kind(checkin_list: CheckinList, invitation: bool) -> bool:
     return (checkin_list.admits == Admits.INVITATIONS.value) == invitation
 
 
-def title(checkin_list: CheckinList) -> str:
-    return checkin_list.name
-
-
-def default_name(festival: LocalityFestival, item: AgendaItem | None) -> str:
+def default_name(item: AgendaItem | None) -> str:
     if item is not None:
         return item.title
     return _("Festival day entrance")
@@ -115,7 +111,7 @@ def save(festival: LocalityFestival, data: ListData, checkin_list: CheckinList |
         checkin_list = CheckinList(festival_id=festival.id)
         db.session.add(checkin_list)
     checkin_list.item_id = item.id if item is not None else None
-    checkin_list.name = printable(nfc(data.name), NAME_MAX) or default_name(festival, item)
+    checkin_list.name = printable(nfc(data.name), NAME_MAX) or default_name(item)
     checkin_list.admits = data.admits
     checkin_list.reentry = bool(data.reentry)
     checkin_list.opens_at = data.opens_at

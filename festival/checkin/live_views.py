@@ -10,15 +10,12 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, render_template, request
 
-from festival.accounts.auth import role_required
-from festival.accounts.models import Role
 from festival.agenda import published
-from festival.checkin import attendance
+from festival.checkin import access, attendance
 from festival.program.common import festival_in_scope
 
 bp = Blueprint("checkin_live", __name__)
 
-checkin_people = role_required(Role.ORGANIZER, Role.CHECKIN_STAFF)
 POLL_SECONDS = 5
 # The projector's JSON may be kept this long by a proxy in front of many screens.
 PUBLIC_MAX_AGE = 3
@@ -37,7 +34,7 @@ def _json(live: attendance.Live, cache_control: str | None) -> Response:
 
 
 @bp.get("/dashboard/festivals/<int:festival_id>/checkin/live")
-@checkin_people
+@access.checkin_staff
 def organizer(festival_id: int):
     festival = festival_in_scope(festival_id)
     live = attendance.attendance(festival)
@@ -47,7 +44,7 @@ def organizer(festival_id: int):
 
 
 @bp.get("/dashboard/festivals/<int:festival_id>/checkin/live.json")
-@checkin_people
+@access.checkin_staff
 def organizer_json(festival_id: int):
     festival = festival_in_scope(festival_id)
     # Logged in: no-store is set for every answer (festival/core/headers.py); the script sends its own

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
 
-from sqlalchemy import exists, func, select, text, update
+from sqlalchemy import exists, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from festival.agenda.models import AgendaItem
@@ -500,10 +500,3 @@ def _note_contact(ctx: _Context, device_now: datetime | None, pending: int | Non
     if pending is not None:
         values["pending"] = max(pending, 0)
     db.session.execute(update(Device).where(Device.id == ctx.device.id).values(**values))
-
-
-def present(list_ids: list[int]) -> int:
-    """How many tickets are checked in on these lists."""
-    if not list_ids:
-        return 0
-    return db.session.scalar(select(func.count()).select_from(CheckIn).where(CheckIn.list_id.in_(list_ids)))

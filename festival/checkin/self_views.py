@@ -17,9 +17,7 @@ import base64
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
-from festival.accounts.auth import role_required
-from festival.accounts.models import Role
-from festival.checkin import lists, selfcheck
+from festival.checkin import access, lists, selfcheck
 from festival.checkin.self_forms import FindForm, NewPosterForm, TapForm
 from festival.core.errors import DomainError
 from festival.core.forms import show_error
@@ -30,14 +28,12 @@ from festival.program.common import festival_in_scope
 
 bp = Blueprint("checkin_self", __name__)
 
-checkin_people = role_required(Role.ORGANIZER, Role.CHECKIN_STAFF)
-
 
 # --- the poster -------------------------------------------------------------------------------------------------
 
 
 @bp.get("/dashboard/festivals/<int:festival_id>/checkin/lists/<int:list_id>/poster")
-@checkin_people
+@access.checkin_staff
 def poster(festival_id: int, list_id: int):
     festival = festival_in_scope(festival_id)
     checkin_list = lists.get_for_festival(list_id, festival.id)
@@ -59,7 +55,7 @@ def poster(festival_id: int, list_id: int):
 
 
 @bp.post("/dashboard/festivals/<int:festival_id>/checkin/lists/<int:list_id>/poster")
-@checkin_people
+@access.checkin_staff
 def poster_replace(festival_id: int, list_id: int):
     festival = festival_in_scope(festival_id)
     checkin_list = lists.get_for_festival(list_id, festival.id)
