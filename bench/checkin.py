@@ -30,7 +30,7 @@ import uuid
 from datetime import timedelta
 from pathlib import Path
 
-from util import OUT, PG_SERVER, ROOT, bench_env, flask, log, median, pg_create, pg_drop, table, use_env_here
+from util import OUT, ROOT, bench_env, flask, log, median, pg_create, pg_drop, table, use_env_here
 
 sys.path.insert(0, str(ROOT))
 
@@ -70,16 +70,9 @@ end
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--database-url", help="a PostgreSQL URL whose database does not exist yet: created, then dropped")
-    p.add_argument("--duration", type=int, default=3, help="seconds per wrk measurement")
-    p.add_argument("--rounds", type=int, default=3, help="alternating rounds (medians)")
-    p.add_argument("--connections", type=int, default=32, help="wrk connections (concurrent clients)")
-    p.add_argument("--threads", type=int, default=2, help="wrk threads")
-    p.add_argument("--workers", type=int, default=4, help="gunicorn workers")
-    args = p.parse_args(argv)
-    args.database_url = args.database_url or f"{PG_SERVER}ngay_hoi_bench_checkin_{secrets.token_hex(4)}"
-    return args
+    from registration import load_args
+
+    return load_args(__doc__.split("\n\n")[0], connections=32, database="ngay_hoi_bench_checkin", argv=argv)
 
 
 def add_tickets(app, festival_id: int, count: int, start: int) -> list[str]:

@@ -76,20 +76,28 @@ end
 """
 
 
-def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def load_args(
+    description: str, *, connections: int, database: str, argv: list[str] | None = None
+) -> argparse.Namespace:
+    """The options of a throwaway-PostgreSQL load benchmark (this one, bench/checkin.py): wrk's duration, rounds,
+    connections and threads, gunicorn's workers, and the database (`database`: its name's prefix)."""
+    p = argparse.ArgumentParser(description=description)
     p.add_argument("--database-url", help="a PostgreSQL URL whose database does not exist yet: created, then dropped")
     p.add_argument("--duration", type=int, default=3, help="seconds per wrk measurement")
     p.add_argument("--rounds", type=int, default=3, help="alternating rounds (medians)")
-    p.add_argument("--connections", type=int, default=8, help="wrk connections (concurrent clients)")
+    p.add_argument("--connections", type=int, default=connections, help="wrk connections (concurrent clients)")
     p.add_argument("--threads", type=int, default=2, help="wrk threads (at most 10)")
     p.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     args = p.parse_args(argv)
-    args.database_url = args.database_url or f"{PG_SERVER}ngay_hoi_bench_reg_{secrets.token_hex(4)}"
+    args.database_url = args.database_url or f"{PG_SERVER}{database}_{secrets.token_hex(4)}"
     args.threads = min(max(args.threads, 1), 10)
     args.connections = max(args.connections, args.threads)
     args.rounds = max(args.rounds, 1)
     return args
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    return load_args(__doc__.split("\n\n")[0], connections=8, database="ngay_hoi_bench_reg", argv=argv)
 
 
 def registrable_items(url: str, festival_id: int, count: int) -> list[int]:
